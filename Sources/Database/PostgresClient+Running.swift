@@ -1,0 +1,19 @@
+public import Logging
+public import PostgresNIO
+
+extension PostgresClient {
+    /// Runs `body` with a client that is running for exactly as long as `body` does;
+    /// for commands and tests that are not part of a service group.
+    public static func withRunning<Result: Sendable>(
+        configuration: PostgresClient.Configuration,
+        logger: Logger,
+        _ body: @Sendable (PostgresClient) async throws -> Result
+    ) async throws -> Result {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}

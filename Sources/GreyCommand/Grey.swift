@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `grey`: the Grey service and its administration commands.
+@main
+struct Grey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grey",
+        abstract: "Grey: a double-entry ledger with a media pipeline for its attachments.",
+        subcommands: [Serve.self, Migrate.self, Keys.self],
+        defaultSubcommand: Serve.self
+    )
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Database
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import Server
+import ServiceLifecycle
+import Tenancy
+
+/// `grey serve`: the HTTP API on the embedded or configured database.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Grey HTTP service (the default command).")
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Address to listen on (env GREY_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one (env GREY_PORT, default 8080).")
+    var port: Int?
+
+    @Option(name: .customLong("cors-origins"), help: "Comma-separated browser origins allowed to call the API (env GREY_CORS_ORIGINS).")
+    var corsOrigins: String?
+
+    var configuration: ServerConfiguration {
+        get throws {
+            let environment = options.environment
+            let portText = port.map(String.init) ?? environment["GREY_PORT"] ?? "8080"
+            guard let port = Int(portText), (0...65535).contains(port) else {
+                throw ValidationError("invalid port '\(portText)'")
+            }
+            let origins = (corsOrigins ?? environment["GREY_CORS_ORIGINS"] ?? "")
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return ServerConfiguration(
+                host: host ?? environment["GREY_HOST"] ?? "127.0.0.1",
+                port: port,
+                dataDirectory: options.resolvedDataDirectory,
+                corsOrigins: origins
+            )
+        }
+    }
+
+    func run() async throws {
+        let logger = try options.bootstrapLogging(toStandardOutput: true)
+        let configuration = try self.configuration
+        try FileManager.default.createDirectory(atPath: configuration.blobDirectory, withIntermediateDirectories: true)
+
+        let location = options.databaseLocation
+        let opened = try await location.open(logger: logger)
+        defer { try? opened.lease?.release() }
+        let client = PostgresClient(configuration: opened.configuration, backgroundLogger: logger)
+        var services: [any Service] = []
+        if let lease = opened.lease { services.append(ClusterLeaseService(lease: lease, logger: logger)) }
+        services.append(client)
+
+        let developmentKey = DevelopmentKey(dataDirectory: configuration.dataDirectory)
+        let isEmbedded = opened.lease != nil
+        let app = buildApplication(
+            configuration: configuration,
+            dependencies: AppDependencies(database: client, logger: logger),
+            services: services,
+            beforeServerStarts: {
+                try await Migrator.bundled().apply(on: client, logger: logger)
+            },
+            onServerRunning: { port in
+                var line = "Grey is ready on http://\(configuration.host):\(port)"
+                if isEmbedded, let token = try? await developmentKey.ensure(keys: APIKeyStore(client: client, logger: logger)) {
+                    line += "  (development API key: \(token))"
+                }
+                logger.info("ready", metadata: ["port": "\(port)"])
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+        )
+        try await app.runService()
+    }
+}
+
+/// Holds the embedded cluster for the server's lifetime and gives it back on shutdown,
+/// after the database client (services stop in reverse order).
+struct ClusterLeaseService: Service {
+    let lease: ClusterLease
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        do {
+            try lease.release()
+        } catch {
+            logger.error("could not stop the embedded PostgreSQL", metadata: ["error": "\(error)"])
+        }
+    }
+}

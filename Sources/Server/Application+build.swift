@@ -1,0 +1,65 @@
+public import Hummingbird
+public import Logging
+public import PostgresNIO
+public import Prometheus
+public import ServiceLifecycle
+import LedgerLink
+import Tenancy
+
+/// Everything the HTTP layer needs from the outside.
+public struct AppDependencies: Sendable {
+    public var database: PostgresClient
+    public var metrics: HTTPMetrics
+    public var logger: Logger
+
+    public init(database: PostgresClient, metrics: HTTPMetrics = HTTPMetrics(registry: PrometheusCollectorRegistry()), logger: Logger) {
+        self.database = database
+        self.metrics = metrics
+        self.logger = logger
+    }
+}
+
+/// The router: middleware that sees every request, then the open operations routes, then
+/// the tenant API behind bearer keys.
+public func buildRouter(configuration: ServerConfiguration, dependencies: AppDependencies) -> Router<AppRequestContext> {
+    let catalogue = RouteCatalogue()
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.addMiddleware {
+        RequestLogMiddleware()
+        HTTPMetricsMiddleware(metrics: dependencies.metrics)
+        CORSMiddleware(allowedOrigins: configuration.corsOrigins)
+        ProblemMiddleware(routes: catalogue)
+    }
+    OperationsController(
+        database: dependencies.database, metrics: dependencies.metrics,
+        blobDirectory: configuration.blobDirectory, logger: dependencies.logger
+    ).addRoutes(to: router, catalogue: catalogue)
+
+    let keys = APIKeyStore(client: dependencies.database, logger: dependencies.logger)
+    let api = router.group()
+        .add(middleware: BearerAuthMiddleware(keys: keys))
+        .group(context: TenantRequestContext.self)
+    UsersController(users: UserStore(client: dependencies.database, logger: dependencies.logger))
+        .addRoutes(to: api, catalogue: catalogue)
+    return router
+}
+
+/// The whole server: the router, plus `services` (the database client, the cluster
+/// lease) that start with it and stop after it, in reverse order.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    dependencies: AppDependencies,
+    services: [any Service],
+    beforeServerStarts: @escaping @Sendable () async throws -> Void,
+    onServerRunning: @escaping @Sendable (_ port: Int) async -> Void
+) -> some ApplicationProtocol {
+    var app = Application(
+        router: buildRouter(configuration: configuration, dependencies: dependencies),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "grey"),
+        services: services,
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: dependencies.logger
+    )
+    app.beforeServerStarts(perform: beforeServerStarts)
+    return app
+}

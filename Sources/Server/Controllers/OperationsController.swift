@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `/healthz`, `/readyz`, `/metrics` and `/openapi.yaml`: what operators and clients
+/// read about the service itself. None of them needs a key.
+struct OperationsController {
+    let database: PostgresClient
+    let metrics: HTTPMetrics
+    let blobDirectory: String
+    let logger: Logger
+
+    func addRoutes(to router: Router<AppRequestContext>, catalogue: RouteCatalogue) {
+        router.route(.get, "/healthz", in: catalogue) { _, _ in
+            JSONResponse(body: ["status": "ok"])
+        }
+        router.route(.get, "/readyz", in: catalogue) { _, _ in
+            try await readiness()
+        }
+        router.route(.get, "/metrics", in: catalogue) { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
+            )
+        }
+        let specification = Self.loadSpecification()
+        router.route(.get, "/openapi.yaml", in: catalogue) { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/yaml; charset=utf-8", .cacheControl: "no-cache"],
+                body: .init(byteBuffer: ByteBuffer(bytes: specification))
+            )
+        }
+    }
+
+    /// 200 when the database answers and the blob directory is writable; otherwise a 503
+    /// problem naming what failed.
+    func readiness() async throws -> JSONResponse<Readiness> {
+        var checks: [String: String] = [:]
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await database.query("SELECT 1", logger: logger) }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(2))
+                    throw APIError(status: .serviceUnavailable, code: "not_ready", detail: "database timed out")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+            checks["database"] = "ok"
+        } catch {
+            logger.warning("readiness: database unreachable", metadata: ["error": .string(String(reflecting: error))])
+            checks["database"] = "unreachable"
+        }
+        var info = stat()
+        let isDirectory = stat(blobDirectory, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        checks["storage"] = isDirectory && access(blobDirectory, W_OK) == 0 ? "ok" : "unwritable"
+
+        let failing = checks.filter { $0.value != "ok" }.keys.sorted()
+        guard failing.isEmpty else {
+            throw APIError(
+                status: .serviceUnavailable, code: "not_ready",
+                detail: "Not ready: \(failing.joined(separator: ", ")).",
+                extensions: checks
+            )
+        }
+        return JSONResponse(body: Readiness(status: "ready", checks: checks))
+    }
+
+    static func loadSpecification() -> [UInt8] {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+            let data = try? Data(contentsOf: url)
+        else { return Array("openapi.yaml is missing from this build\n".utf8) }
+        return Array(data)
+    }
+}
+
+/// The body of a successful `/readyz`.
+struct Readiness: Encodable, Sendable {
+    var status: String
+    var checks: [String: String]
+}

@@ -1,0 +1,69 @@
+import Hummingbird
+import LedgerLink
+import NIOCore
+
+extension APIError {
+    /// The client-facing form of any error a handler throws; nil when the error is
+    /// unexpected (a bug or an outage), which the caller reports as a 500.
+    static func mapping(_ error: any Error) -> APIError? {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as LedgerError:
+            return APIError(ledger: error)
+        case is NIOTooManyBytesError:
+            return .tooLarge(limit: AppRequestContext.maxJSONBodySize)
+        case let error as DecodingError:
+            return .invalidRequest(describe(error))
+        case let error as HTTPError:
+            return APIError(httpError: error)
+        default:
+            return nil
+        }
+    }
+
+    /// The 500 for an error nobody expected; its detail says nothing of the cause.
+    static var unexpected: APIError {
+        APIError(status: .internalServerError, code: "internal_error", detail: "An unexpected error occurred; it has been logged.")
+    }
+
+    private init(httpError: HTTPError) {
+        switch httpError.status {
+        case .notFound: self = .notFound("No route matches this path.")
+        case .contentTooLarge: self = .tooLarge(limit: AppRequestContext.maxJSONBodySize)
+        case .badRequest: self = .invalidRequest(httpError.body ?? "The request is malformed.")
+        case .unauthorized: self = .unauthorized()
+        default:
+            let code = httpError.status.reasonPhrase.lowercased().split(whereSeparator: { !$0.isLetter }).joined(separator: "_")
+            self.init(status: httpError.status, code: code, detail: httpError.body ?? httpError.status.reasonPhrase)
+        }
+        for field in httpError.headers where headers[field.name] == nil {
+            headers.append(field)
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context, _ last: (any CodingKey)? = nil) -> String {
+            let keys = context.codingPath + (last.map { [$0] } ?? [])
+            let text = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return text.isEmpty ? "the body" : "'\(text)'"
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "Missing field \(path(context, key))."
+        case .valueNotFound(_, let context): return "Field \(path(context)) must not be null."
+        case .typeMismatch(let type, let context): return "Field \(path(context)) must be \(expected(type))."
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "The body is not valid JSON." : "Field \(path(context)) is invalid."
+        @unknown default: return "The body could not be read."
+        }
+    }
+
+    private static func expected(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Bool.Type: "a boolean"
+        default: "of type \(type)"
+        }
+    }
+}

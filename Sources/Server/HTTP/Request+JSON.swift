@@ -1,0 +1,20 @@
+import Foundation
+public import Hummingbird
+import NIOCore
+
+extension Request {
+    /// Reads a JSON body of at most ``AppRequestContext/maxJSONBodySize`` bytes.
+    /// Throws 413 `too_large` for a longer body, 415 for a non-JSON content type and
+    /// 400 `invalid_request` for malformed JSON or missing fields.
+    public func decodeJSON<Value: Decodable>(as type: Value.Type) async throws -> Value {
+        if let contentType = headers[.contentType] {
+            let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+            guard mediaType == "application/json" || mediaType?.hasSuffix("+json") == true else {
+                throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", detail: "Send the body as application/json.")
+            }
+        }
+        let buffer = try await body.collect(upTo: AppRequestContext.maxJSONBodySize)
+        guard buffer.readableBytes > 0 else { throw APIError.invalidRequest("The request needs a JSON body.") }
+        return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
+    }
+}

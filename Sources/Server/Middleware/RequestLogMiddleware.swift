@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import Logging
+
+/// Gives every request an id (from `X-Request-Id` when it is sane, else a new one), echoes
+/// it, and writes one access-log line per request.
+public struct RequestLogMiddleware: RouterMiddleware {
+    public typealias Context = AppRequestContext
+
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.requestID = Self.acceptedID(request.headers[.requestID]) ?? Self.makeID()
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        let started = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            // ProblemMiddleware answers every error; anything here escaped it.
+            response = APIError.unexpected.response(requestID: context.requestID)
+        }
+        response.headers[.requestID] = context.requestID
+        let elapsed = ContinuousClock.now - started
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue),
+            "route": .string(context.endpointPath ?? "unmatched"),
+            "path": .string(request.uri.path),
+            "status": .stringConvertible(response.status.code),
+            "duration_ms": .string(String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
+        ]
+        if let tenant = context.trace.tenant { metadata["tenant"] = .string(tenant) }
+        if let keyID = context.trace.keyID { metadata["key_id"] = .string(keyID) }
+        context.logger.info("request", metadata: metadata)
+        return response
+    }
+
+    /// A client's id is kept when it is 1-128 characters of `[A-Za-z0-9._:-]`.
+    static func acceptedID(_ value: String?) -> String? {
+        guard let value, (1...128).contains(value.utf8.count),
+            value.utf8.allSatisfy({ byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2D
+            })
+        else { return nil }
+        return value
+    }
+
+    static func makeID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = Self("X-Request-Id")!
+}

@@ -1,0 +1,36 @@
+public import Prometheus
+
+/// Request counts and latency by route, method and status, in Prometheus form.
+public struct HTTPMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    static let latencyBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+        .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+    ]
+
+    public init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+    }
+
+    /// Counts one finished request. `route` is the matched pattern (never the raw path),
+    /// which keeps the number of series bounded.
+    func record(route: String, method: String, status: Int, duration: Duration) {
+        let labels = [("route", route), ("method", method), ("status", String(status))]
+        registry.makeCounter(
+            descriptor: .init(namespace: "grey", subsystem: "http", metricName: "requests", unitName: "total", helpText: "HTTP requests answered"),
+            labels: labels
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "grey", subsystem: "http", metricName: "request_duration", unitName: "seconds", helpText: "Time to answer an HTTP request"),
+            labels: labels,
+            buckets: Self.latencyBuckets
+        ).record(duration)
+    }
+
+    /// The exposition text served at `/metrics`.
+    public func exposition() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}

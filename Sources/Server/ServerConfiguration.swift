@@ -1,0 +1,19 @@
+/// Settings of the HTTP server, read from flags and the environment by `grey serve`.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Grey's data directory: the embedded database and the blob store live here.
+    public var dataDirectory: String
+    /// Browser origins allowed to call the API (`*` for any).
+    public var corsOrigins: [String]
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = ".grey", corsOrigins: [String] = []) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.corsOrigins = corsOrigins
+    }
+
+    /// Where uploaded bytes are kept (the filesystem blob store).
+    public var blobDirectory: String { dataDirectory + "/blobs" }
+}

@@ -1,0 +1,67 @@
+import Crypto
+import Database
+import Foundation
+
+/// The bearer token of an API key: `grey_<key id, 32 hex>_<secret, 43 base64url>`.
+///
+/// The key id finds the stored row in one index lookup; only the SHA-256 of the 256-bit
+/// secret is stored, and it is compared in constant time. A slow password hash would add
+/// nothing here: the secret is random, not chosen by a person.
+struct APIKeyToken {
+    static let prefix = "grey_"
+
+    let keyID: UUID
+    let secret: [UInt8]
+
+    /// A new token for a new key.
+    static func make(keyID: UUID) -> APIKeyToken {
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return APIKeyToken(keyID: keyID, secret: secret)
+    }
+
+    /// Reads a token; nil for anything that is not exactly this shape.
+    static func parse(_ text: some StringProtocol) -> APIKeyToken? {
+        guard text.utf8.count == prefix.count + 32 + 1 + 43, text.hasPrefix(prefix) else { return nil }
+        let body = text.dropFirst(prefix.count)
+        let parts = body.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, let keyID = Identifier.uuid(hex: parts[0]),
+            let secret = Base64URL.decode(parts[1]), secret.count == 32
+        else { return nil }
+        return APIKeyToken(keyID: keyID, secret: secret)
+    }
+
+    var text: String {
+        Self.prefix + Identifier.hex(keyID) + "_" + Base64URL.encode(secret)
+    }
+
+    /// What the database keeps instead of the secret.
+    var secretDigest: [UInt8] {
+        Array(SHA256.hash(data: secret))
+    }
+}
+
+/// Compares two byte strings in time that depends only on their lengths.
+func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    guard lhs.count == rhs.count else { return false }
+    var difference: UInt8 = 0
+    for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
+    return difference == 0
+}
+
+/// Unpadded base64url (RFC 4648 §5).
+enum Base64URL {
+    static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
+        return Data(base64Encoded: standard).map(Array.init)
+    }
+}

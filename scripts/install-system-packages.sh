@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Grey builds and runs against, when any is missing.
+# Runs apt-get directly as root, through sudo otherwise.
+set -euo pipefail
+
+packages=(
+  libvips-dev libavformat-dev libavcodec-dev libswscale-dev libpoppler-glib-dev libmagic-dev
+  libpq-dev postgresql nginx util-linux passwd
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  echo "Grey needs these Debian packages: ${missing[*]}" >&2
+  echo "Install them as root (apt-get install ${missing[*]}) or install sudo." >&2
+  exit 1
+fi
+
+echo "Installing system packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
