@@ -69,6 +69,15 @@ public struct Migrator: Sendable {
     /// Applies what has not been applied yet and returns those migrations.
     @discardableResult
     public func apply(on client: PostgresClient, logger: Logger) async throws -> [Migration] {
+        do {
+            return try await applyInTransaction(on: client, logger: logger)
+        } catch let error as PostgresTransactionError {
+            // Report what went wrong inside, not the transaction wrapper around it.
+            throw error.closureError ?? error
+        }
+    }
+
+    private func applyInTransaction(on client: PostgresClient, logger: Logger) async throws -> [Migration] {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
             try await connection.query(

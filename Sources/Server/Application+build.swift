@@ -21,8 +21,11 @@ public struct AppDependencies: Sendable {
 
 /// The router: middleware that sees every request, then the open operations routes, then
 /// the tenant API behind bearer keys.
-public func buildRouter(configuration: ServerConfiguration, dependencies: AppDependencies) -> Router<AppRequestContext> {
-    let catalogue = RouteCatalogue()
+public func buildRouter(
+    configuration: ServerConfiguration,
+    dependencies: AppDependencies,
+    catalogue: RouteCatalogue = RouteCatalogue()
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.addMiddleware {
         RequestLogMiddleware()

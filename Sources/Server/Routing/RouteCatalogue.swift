@@ -4,14 +4,19 @@ import Synchronization
 /// The paths the router serves and their methods, kept so a known path with the wrong
 /// method is answered 405 with `Allow` rather than 404.
 public final class RouteCatalogue: Sendable {
-    private let routes = Mutex<[(segments: [Substring], method: HTTPRequest.Method)]>([])
+    private let routes = Mutex<[(path: String, segments: [Substring], method: HTTPRequest.Method)]>([])
 
     public init() {}
 
     /// Notes a route; `path` uses `{name}` or `:name` for parameters.
     public func record(_ path: String, method: HTTPRequest.Method) {
         let segments = path.split(separator: "/")
-        routes.withLock { $0.append((segments, method)) }
+        routes.withLock { $0.append((path, segments, method)) }
+    }
+
+    /// Every recorded route, in the order they were added.
+    public var entries: [(path: String, method: HTTPRequest.Method)] {
+        routes.withLock { $0.map { ($0.path, $0.method) } }
     }
 
     /// The methods some route accepts for this concrete path (HEAD wherever GET is).

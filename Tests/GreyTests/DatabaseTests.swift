@@ -1,0 +1,123 @@
+@testable import Database
+import Foundation
+import PostgresNIO
+import Testing
+
+@Suite struct SQLScriptTests {
+    @Test func splitsOnlyOnStatementSemicolons() {
+        let script = """
+            -- a comment; not a statement
+            CREATE TABLE a (x text DEFAULT 'semi;colon', "odd;name" int);
+            /* block; comment */
+            CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $body$
+            BEGIN RAISE EXCEPTION 'no; way'; END;
+            $body$;
+            INSERT INTO a VALUES ('it''s; fine', 1)
+            """
+        let statements = SQLScript.statements(in: script)
+        #expect(statements.count == 3)
+        #expect(statements[0].hasPrefix("-- a comment"))
+        #expect(statements[0].hasSuffix("\"odd;name\" int)"))
+        #expect(statements[1].contains("RAISE EXCEPTION 'no; way'; END;"))
+        #expect(statements[2] == "INSERT INTO a VALUES ('it''s; fine', 1)")
+    }
+
+    @Test func dropsEmptyStatements() {
+        #expect(SQLScript.statements(in: " ;; -- only a comment\n; /* x */ ").isEmpty)
+    }
+}
+
+@Suite struct IdentifierTests {
+    @Test func roundTripsAndRejectsOtherShapes() throws {
+        let users = Identifier(prefix: "usr")
+        let uuid = Identifier.makeUUID()
+        let text = users.format(uuid)
+        #expect(text.hasPrefix("usr_") && text.count == 36)
+        #expect(users.parse(text) == uuid)
+        for bad in ["", "usr_", "key_" + Identifier.hex(uuid), "usr_" + Identifier.hex(uuid).uppercased(), text + "0", "usr_zz" + String(text.dropFirst(6))] {
+            #expect(users.parse(bad) == nil, "accepted \(bad)")
+        }
+    }
+
+    @Test func uuidsAreVersion7AndTimeOrdered() {
+        let earlier = Identifier.makeUUID(now: Date(timeIntervalSince1970: 1_700_000_000))
+        let later = Identifier.makeUUID(now: Date(timeIntervalSince1970: 1_700_000_001))
+        #expect(earlier.uuid.6 >> 4 == 7)
+        #expect(earlier.uuid.8 >> 6 == 0b10)
+        #expect(Identifier.hex(earlier) < Identifier.hex(later))
+    }
+}
+
+@Suite struct DatabaseURLTests {
+    @Test func readsTCPAndSocketURLs() throws {
+        let tcp = try DatabaseURL.parse("postgres://grey:s3cret@db.internal:6432/ledger?sslmode=disable")
+        #expect(tcp.host == "db.internal")
+        #expect(tcp.port == 6432)
+        #expect(tcp.username == "grey")
+        #expect(tcp.password == "s3cret")
+        #expect(tcp.database == "ledger")
+
+        let socket = try DatabaseURL.parse("postgresql://grey@localhost/ledger?host=/var/run/postgresql")
+        #expect(socket.unixSocketPath == "/var/run/postgresql/.s.PGSQL.5432")
+    }
+
+    @Test(arguments: ["mysql://a@b/c", "postgres://db.internal/ledger", "postgres://u:pw@/x", "postgres://u:topsecret@h/db?sslmode=bogus"])
+    func refusesBadURLsWithoutEchoingThem(url: String) {
+        do {
+            _ = try DatabaseURL.parse(url)
+            Issue.record("accepted \(url)")
+        } catch {
+            #expect(!String(describing: error).contains("topsecret"))
+            #expect(!String(describing: error).contains("pw"))
+        }
+    }
+}
+
+@Suite struct MigratorTests {
+    @Test func appliesEachMigrationOnceEvenConcurrently() async throws {
+        let configuration = try await TestDatabase.makeDatabase()
+        try await PostgresClient.withRunning(configuration: configuration, logger: TestDatabase.logger) { client in
+            let migrator = try Migrator.bundled()
+            // Already applied by makeDatabase: nothing more to do, from several callers at once.
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 { group.addTask { try await migrator.apply(on: client, logger: TestDatabase.logger).count } }
+                for try await count in group { #expect(count == 0) }
+            }
+            let rows = try await client.query("SELECT count(*)::int FROM schema_migrations", logger: TestDatabase.logger)
+            for try await count in rows.decode(Int.self) { #expect(count == migrator.migrations.count) }
+        }
+    }
+
+    @Test func freshDatabaseGetsAllMigrationsInOrder() async throws {
+        let cluster = try await TestDatabase.cluster
+        let name = "fresh_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await cluster.createDatabaseIfNeeded(name, logger: TestDatabase.logger)
+        try await PostgresClient.withRunning(configuration: cluster.clientConfiguration(database: name), logger: TestDatabase.logger) { client in
+            let applied = try await Migrator.bundled().apply(on: client, logger: TestDatabase.logger)
+            #expect(applied.map(\.version) == applied.map(\.version).sorted())
+            #expect(applied.first?.version == 1)
+        }
+    }
+
+    @Test func refusesAMigrationChangedAfterItRan() async throws {
+        try await TestDatabase.withClient { client in
+            let bundled = try Migrator.bundled()
+            var changed = bundled.migrations
+            let first = changed[0]
+            changed[0] = Migration(version: first.version, name: first.name, sql: first.sql + "\n-- edited", checksum: "different")
+            await #expect(throws: MigrationError.self) {
+                try await Migrator(migrations: changed).apply(on: client, logger: TestDatabase.logger)
+            }
+        }
+    }
+
+    @Test func failingMigrationLeavesNothingBehind() async throws {
+        try await TestDatabase.withClient { client in
+            let broken = Migration(version: 9999, name: "9999_broken.sql", sql: "CREATE TABLE half_done (x int); SELECT * FROM no_such_table;", checksum: "x")
+            let migrator = try Migrator(migrations: try Migrator.bundled().migrations + [broken])
+            await #expect(throws: (any Error).self) { try await migrator.apply(on: client, logger: TestDatabase.logger) }
+            let rows = try await client.query("SELECT to_regclass('half_done') IS NULL", logger: TestDatabase.logger)
+            for try await isAbsent in rows.decode(Bool.self) { #expect(isAbsent) }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import Server
+
+/// The real router on a fresh database, for `app.test(.router)` and `.live`.
+struct TestApp {
+    let configuration: ServerConfiguration
+    /// The fresh database this app runs on.
+    let database: PostgresClient.Configuration
+    let client: PostgresClient
+    let catalogue = RouteCatalogue()
+
+    /// A data directory with a blob folder, and a client on a fresh database.
+    static func make(corsOrigins: [String] = []) async throws -> TestApp {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grey-app-\(UUID().uuidString)").path
+        let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory, corsOrigins: corsOrigins)
+        try FileManager.default.createDirectory(atPath: configuration.blobDirectory, withIntermediateDirectories: true)
+        let database = try await TestDatabase.makeDatabase()
+        let client = PostgresClient(configuration: database, backgroundLogger: TestDatabase.logger)
+        return TestApp(configuration: configuration, database: database, client: client)
+    }
+
+    func application() -> some ApplicationProtocol {
+        Application(
+            router: buildRouter(
+                configuration: configuration,
+                dependencies: AppDependencies(database: client, logger: TestDatabase.logger),
+                catalogue: catalogue
+            ),
+            services: [client],
+            logger: TestDatabase.logger
+        )
+    }
+
+    /// Runs `body` against the app through Hummingbird's in-process test client.
+    func test<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        try await application().test(.router, body)
+    }
+}
+
+extension TestResponse {
+    /// The body as a JSON object.
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    var text: String { String(buffer: body) }
+}
+
+extension TestClientProtocol {
+    /// Sends one request, with a bearer key and a JSON body when given.
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, key: String? = nil, json: String? = nil, headers: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var fields = headers
+        if let key { fields[.authorization] = "Bearer \(key)" }
+        if json != nil, fields[.contentType] == nil { fields[.contentType] = "application/json" }
+        return try await executeRequest(uri: uri, method: method, headers: fields, body: json.map { ByteBuffer(string: $0) })
+    }
+}
