@@ -6,8 +6,7 @@ import Testing
 /// The embedded cluster's life: shared by leases, stopped by the last, data kept.
 @Suite struct EmbeddedClusterTests {
     @Test func lastLeaseStopsTheServerAndDataSurvivesARestart() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grey-cluster-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = try await TestDatabase.makeScratchDirectory("cluster")
         let cluster = try EmbeddedCluster(dataDirectory: directory, durability: .disposable)
         let logger = TestDatabase.logger
 

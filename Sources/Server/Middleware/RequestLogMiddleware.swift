@@ -29,12 +29,18 @@ public struct RequestLogMiddleware: RouterMiddleware {
             "route": .string(context.endpointPath ?? "unmatched"),
             "path": .string(request.uri.path),
             "status": .stringConvertible(response.status.code),
-            "duration_ms": .string(String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
+            "duration_ms": .stringConvertible(Self.milliseconds(elapsed)),
         ]
         if let tenant = context.trace.tenant { metadata["tenant"] = .string(tenant) }
         if let keyID = context.trace.keyID { metadata["key_id"] = .string(keyID) }
         context.logger.info("request", metadata: metadata)
         return response
+    }
+
+    /// A duration in milliseconds, to the microsecond.
+    static func milliseconds(_ duration: Duration) -> Double {
+        let exact = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        return (exact * 1000).rounded() / 1000
     }
 
     /// A client's id is kept when it is 1-128 characters of `[A-Za-z0-9._:-]`.

@@ -15,7 +15,7 @@ struct TestApp {
 
     /// A data directory with a blob folder, and a client on a fresh database.
     static func make(corsOrigins: [String] = []) async throws -> TestApp {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grey-app-\(UUID().uuidString)").path
+        let directory = try await TestDatabase.makeScratchDirectory("app")
         let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory, corsOrigins: corsOrigins)
         try FileManager.default.createDirectory(atPath: configuration.blobDirectory, withIntermediateDirectories: true)
         let database = try await TestDatabase.makeDatabase()

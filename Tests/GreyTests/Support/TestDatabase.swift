@@ -28,6 +28,13 @@ enum TestDatabase {
         get async throws { try await shared.value }
     }
 
+    /// A new folder inside the test run's directory, removed with it when the run ends.
+    static func makeScratchDirectory(_ purpose: String) async throws -> String {
+        let path = try await cluster.dataDirectory + "/scratch/\(purpose)-\(UUID().uuidString.prefix(8).lowercased())"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
     /// A new empty database with every migration applied.
     static func makeDatabase() async throws -> PostgresClient.Configuration {
         let cluster = try await cluster
