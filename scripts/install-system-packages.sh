@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Grey builds and runs against, when any is missing.
-# Runs apt-get directly as root, through sudo otherwise.
+# Runs apt-get directly as root, through sudo otherwise. Extra package names may be given
+# as arguments (the benchmarks add wrk).
 set -euo pipefail
 
 packages=(
   libvips-dev libavformat-dev libavcodec-dev libswscale-dev libpoppler-glib-dev libmagic-dev
   libpq-dev postgresql nginx util-linux passwd
+  "$@"
 )
 
 missing=()
