@@ -4,6 +4,7 @@ public import PostgresNIO
 extension PostgresClient {
     /// Runs `body` with a client that is running for exactly as long as `body` does;
     /// for commands and tests that are not part of a service group.
+    @discardableResult
     public static func withRunning<Result: Sendable>(
         configuration: PostgresClient.Configuration,
         logger: Logger,

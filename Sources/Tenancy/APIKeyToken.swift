@@ -26,7 +26,10 @@ struct APIKeyToken {
         let body = text.dropFirst(prefix.count)
         let parts = body.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, let keyID = Identifier.uuid(hex: parts[0]),
-            let secret = Base64URL.decode(parts[1]), secret.count == 32
+            let secret = Base64URL.decode(parts[1]), secret.count == 32,
+            // Only the canonical spelling: the last character's two spare bits must be zero,
+            // or several tokens would stand for one key.
+            Base64URL.encode(secret) == parts[1]
         else { return nil }
         return APIKeyToken(keyID: keyID, secret: secret)
     }

@@ -24,9 +24,23 @@ import Testing
     @Test func wrongSecretForARealKeyIs401() async throws {
         let app = try await TestApp.make()
         let key = try await app.makeKey()
-        let tampered = String(key.dropLast()) + (key.last == "A" ? "B" : "A")
+        let middle = key.index(key.endIndex, offsetBy: -10)
+        let tampered = key.replacingCharacters(in: middle...middle, with: key[middle] == "A" ? "B" : "A")
         try await app.test { client in
             let response = try await client.send(.get, "/v1/users/usr_01a2038c690c7f26b227ab5bb08037d4", key: tampered)
+            #expect(response.status == .unauthorized)
+        }
+    }
+
+    @Test func nonCanonicalSpellingOfARealKeyIs401() async throws {
+        let app = try await TestApp.make()
+        let key = try await app.makeKey()
+        // The last base64url character carries two spare bits; flipping one keeps the bytes.
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        let last = alphabet.firstIndex(of: key.last!)!
+        let twin = String(key.dropLast()) + String(alphabet[last ^ 1])
+        try await app.test { client in
+            let response = try await client.send(.get, "/v1/users/usr_01a2038c690c7f26b227ab5bb08037d4", key: twin)
             #expect(response.status == .unauthorized)
         }
     }

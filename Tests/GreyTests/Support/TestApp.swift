@@ -19,7 +19,10 @@ struct TestApp {
         let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory, corsOrigins: corsOrigins)
         try FileManager.default.createDirectory(atPath: configuration.blobDirectory, withIntermediateDirectories: true)
         let database = try await TestDatabase.makeDatabase()
-        let client = PostgresClient(configuration: database, backgroundLogger: TestDatabase.logger)
+        // The client starts with the app's services, so the first requests may wait for it; errors only.
+        var clientLogger = TestDatabase.logger
+        clientLogger.logLevel = .error
+        let client = PostgresClient(configuration: database, backgroundLogger: clientLogger)
         return TestApp(configuration: configuration, database: database, client: client)
     }
 
