@@ -86,6 +86,8 @@ let package = Package(
             dependencies: [
                 "Database", "Tenancy",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

@@ -42,8 +42,13 @@ public func buildRouter(
     let api = router.group()
         .add(middleware: BearerAuthMiddleware(keys: keys))
         .group(context: TenantRequestContext.self)
-    UsersController(users: UserStore(client: dependencies.database, logger: dependencies.logger))
+    let ledger = Ledger(client: dependencies.database, logger: dependencies.logger)
+    UsersController(users: UserStore(client: dependencies.database, logger: dependencies.logger), ledger: ledger)
         .addRoutes(to: api, catalogue: catalogue)
+    WalletsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
+    TransactionsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
+    AccountsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
+    MerchantsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
     return router
 }
 

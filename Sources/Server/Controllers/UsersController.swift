@@ -8,6 +8,7 @@ import Tenancy
 /// `POST /v1/users` and `GET /v1/users/{userId}`.
 struct UsersController {
     let users: UserStore
+    let ledger: Ledger
 
     struct CreateUser: Decodable {
         var externalId: String
@@ -19,12 +20,15 @@ struct UsersController {
         var externalId: String
         var displayName: String?
         var createdAt: Date
+        /// The user's wallets (on reads only).
+        var wallets: [WalletBody]?
 
-        init(_ user: User) {
+        init(_ user: User, wallets: [Wallet]? = nil) {
             id = UserStore.identifier.format(user.id)
             externalId = user.externalID
             displayName = user.displayName
             createdAt = user.createdAt
+            self.wallets = wallets.map { $0.map(WalletBody.init) }
         }
     }
 
@@ -40,7 +44,7 @@ struct UsersController {
             guard let id = context.parameters.get("userId").flatMap(UserStore.identifier.parse),
                 let user = try await users.find(tenantID: context.tenant.id, id: id)
             else { throw APIError.notFound("No user with this id.") }
-            return JSONResponse(body: UserBody(user))
+            return JSONResponse(body: UserBody(user, wallets: try await ledger.wallets(tenantID: context.tenant.id, userID: id)))
         }
     }
 }

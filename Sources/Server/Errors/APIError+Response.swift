@@ -8,6 +8,13 @@ extension APIError: HTTPResponseError {
 
     /// The problem+json response, naming the request id so a report can be traced.
     public func response(requestID: String?) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: problemBody(requestID: requestID))))
+    }
+
+    /// The problem object's bytes, members in a stable order.
+    func problemBody(requestID: String?) -> [UInt8] {
         var members: [String: ProblemMember] = [
             "type": .string("urn:grey:problem:\(code)"),
             "title": .string(status.reasonPhrase),
@@ -17,10 +24,7 @@ extension APIError: HTTPResponseError {
         ]
         if let requestID, !requestID.isEmpty { members["requestId"] = .string(requestID) }
         for (name, value) in extensions where members[name] == nil { members[name] = .string(value) }
-        let body = (try? JSONEncoder.sortedKeys.encode(members)) ?? Data()
-        var fields = headers
-        fields[.contentType] = "application/problem+json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Array((try? JSONEncoder.sortedKeys.encode(members)) ?? Data())
     }
 }
 

@@ -7,13 +7,18 @@ extension Request {
     /// Throws 413 `too_large` for a longer body, 415 for a non-JSON content type and
     /// 400 `invalid_request` for malformed JSON or missing fields.
     public func decodeJSON<Value: Decodable>(as type: Value.Type) async throws -> Value {
-        if let contentType = headers[.contentType] {
+        let buffer = try await body.collect(upTo: AppRequestContext.maxJSONBodySize)
+        return try Self.decodeJSON(as: type, body: buffer, contentType: headers[.contentType])
+    }
+
+    /// Decodes a body already read, with the same rules.
+    static func decodeJSON<Value: Decodable>(as type: Value.Type, body buffer: ByteBuffer, contentType: String?) throws -> Value {
+        if let contentType {
             let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
             guard mediaType == "application/json" || mediaType?.hasSuffix("+json") == true else {
                 throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", detail: "Send the body as application/json.")
             }
         }
-        let buffer = try await body.collect(upTo: AppRequestContext.maxJSONBodySize)
         guard buffer.readableBytes > 0 else { throw APIError.invalidRequest("The request needs a JSON body.") }
         return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
     }

@@ -1,0 +1,28 @@
+public import PostgresNIO
+
+/// Runs `body` again when PostgreSQL aborted it for a serialization failure (40001) or a
+/// deadlock (40P01): such a transaction did nothing and is safe to repeat. Clients never
+/// see these errors unless every attempt hit one.
+public func retryingTransientConflicts<Result>(
+    attempts: Int = 8,
+    _ body: () async throws -> Result
+) async throws -> Result {
+    var attempt = 1
+    while true {
+        do {
+            return try await body()
+        } catch where attempt < attempts && isTransientConflict(error) {
+            attempt += 1
+            try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 << min(attempt, 6)))))
+        }
+    }
+}
+
+/// Whether `error` is (or wraps) a serialization failure or a deadlock.
+public func isTransientConflict(_ error: any Error) -> Bool {
+    if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError {
+        return isTransientConflict(inner)
+    }
+    guard let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState] else { return false }
+    return state == "40001" || state == "40P01"
+}

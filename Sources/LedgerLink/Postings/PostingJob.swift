@@ -1,0 +1,17 @@
+import Foundation
+
+/// A posting request waiting in the queue for its batch.
+struct PostingJob: Sendable {
+    let tenantID: UUID
+    let request: PostingRequest
+    let idempotency: IdempotentRequest?
+    /// When the request joined the queue, for the posted-transaction log line.
+    let enqueuedAt: ContinuousClock.Instant
+    let completion: CheckedContinuation<PostingResult, any Error>
+}
+
+/// The (tenant, key) an idempotent job is claimed under.
+struct ClaimKey: Hashable {
+    let tenantID: UUID
+    let key: String
+}

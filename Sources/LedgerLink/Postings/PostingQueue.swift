@@ -1,0 +1,112 @@
+import Database
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// Group commit: concurrent posting requests wait here and are posted together, many to one
+/// database transaction, so one commit (one WAL flush) serves the whole batch.
+///
+/// A runner task takes everything waiting (up to ``maximumBatch``), posts it with
+/// ``BatchPoster`` and, only after the commit, answers each request. Requests that arrive
+/// meanwhile form the next batch. If a batch fails as a whole, its requests are posted one
+/// by one, so one request can never fail another.
+final class PostingQueue: Sendable {
+    /// The most requests posted in one database transaction.
+    static let maximumBatch = 256
+
+    private struct State {
+        var waiting: [PostingJob] = []
+        var runners = 0
+    }
+
+    private let state = Mutex(State())
+    private let client: PostgresClient
+    private let logger: Logger
+    private let runnerLimit: Int
+
+    /// - Parameter runners: batches in flight at once. Batches lock their accounts in one
+    ///   global order, so any number is deadlock-free; one already saturates a small machine.
+    init(client: PostgresClient, logger: Logger, runners: Int = 1) {
+        self.client = client
+        self.logger = logger
+        self.runnerLimit = max(1, runners)
+    }
+
+    /// Posts `request` in the next batch and returns once that batch has committed.
+    func post(_ request: PostingRequest, tenantID: UUID, idempotency: IdempotentRequest?) async throws -> PostingResult {
+        try await withCheckedThrowingContinuation { continuation in
+            let job = PostingJob(
+                tenantID: tenantID, request: request, idempotency: idempotency,
+                enqueuedAt: .now, completion: continuation
+            )
+            let startsRunner = state.withLock { state in
+                state.waiting.append(job)
+                guard state.runners < runnerLimit else { return false }
+                state.runners += 1
+                return true
+            }
+            if startsRunner {
+                Task { await self.run() }
+            }
+        }
+    }
+
+    private func run() async {
+        while let batch = nextBatch() {
+            await post(batch)
+        }
+    }
+
+    /// The next requests to post, or nil (and one runner fewer) when none wait.
+    private func nextBatch() -> [PostingJob]? {
+        state.withLock { state in
+            guard !state.waiting.isEmpty else {
+                state.runners -= 1
+                return nil
+            }
+            let count = min(state.waiting.count, Self.maximumBatch)
+            let batch = Array(state.waiting.prefix(count))
+            state.waiting.removeFirst(count)
+            return batch
+        }
+    }
+
+    private func post(_ batch: [PostingJob]) async {
+        let poster = BatchPoster(logger: logger)
+        do {
+            let outcomes = try await retryingTransientConflicts {
+                try await client.withTransaction(logger: logger) { connection in
+                    try await poster.post(batch, on: connection)
+                }
+            }
+            for (job, outcome) in zip(batch, outcomes) {
+                if case .success(.posted(let transaction, _)) = outcome { logPosted(transaction, job: job) }
+                job.completion.resume(with: outcome)
+            }
+        } catch {
+            guard batch.count > 1 else {
+                batch[0].completion.resume(throwing: (error as? PostgresTransactionError)?.closureError ?? error)
+                return
+            }
+            logger.warning("posting batch failed; posting its requests one by one", metadata: ["error": "\(String(reflecting: error))"])
+            for job in batch { await post([job]) }
+        }
+    }
+
+    private func logPosted(_ transaction: LedgerTransaction, job: PostingJob) {
+        let elapsed = ContinuousClock.now - job.enqueuedAt
+        logger.info(
+            "transaction posted",
+            metadata: [
+                "tenant": "\(job.tenantID)",
+                "transaction_id": "\(Ledger.transactionIdentifier.format(transaction.id))",
+                "type": "\(transaction.type.rawValue)",
+                "amount": "\(transaction.amount.minorUnits)",
+                "currency": "\(transaction.currency.code)",
+                "accounts": "\(transaction.entries.map { Identifier.hex($0.accountID) }.joined(separator: ","))",
+                "duration_ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000 + Double(elapsed.components.seconds) * 1000)",
+            ]
+        )
+    }
+}

@@ -1,0 +1,196 @@
+import Database
+import Foundation
+import LedgerLink
+import PostgresNIO
+import Synchronization
+import Tenancy
+import Testing
+
+/// The ledger core against the real schema: postings, its database-enforced invariants,
+/// concurrency and exactly-once execution.
+@Suite struct LedgerTests {
+    struct Fixture {
+        let client: PostgresClient
+        let ledger: Ledger
+        let tenantID: UUID
+        let logger = TestDatabase.logger
+
+        static func make(_ client: PostgresClient) async throws -> Fixture {
+            let key = try await APIKeyStore(client: client, logger: TestDatabase.logger).create(tenantName: "ledger")
+            return Fixture(client: client, ledger: Ledger(client: client, logger: TestDatabase.logger), tenantID: key.key.tenant.id)
+        }
+
+        func makeWallet(_ externalID: String, currency: String = "EUR") async throws -> Wallet {
+            let user = try await UserStore(client: client, logger: logger).create(tenantID: tenantID, externalID: externalID, displayName: nil)
+            return try await ledger.createWallet(tenantID: tenantID, userID: user.id, currency: CurrencyCode(currency)!)
+        }
+
+        func fund(_ wallet: Wallet, _ amount: Int64, ref: String = UUID().uuidString) async throws -> LedgerTransaction {
+            let plan = try await ledger.planFund(tenantID: tenantID, walletID: wallet.id, amount: Amount(amount)!, externalRef: ref)
+            return try await ledger.post(plan, tenantID: tenantID).transaction()
+        }
+
+        func spend(_ wallet: Wallet, _ amount: Int64) async throws -> LedgerTransaction {
+            let plan = try await ledger.planSpend(tenantID: tenantID, walletID: wallet.id, amount: Amount(amount)!, memo: nil)
+            return try await ledger.post(plan, tenantID: tenantID).transaction()
+        }
+
+        func balance(_ wallet: Wallet) async throws -> Int64 {
+            try await ledger.balance(tenantID: tenantID, walletID: wallet.id, asOf: nil).1
+        }
+    }
+
+    @Test func fundingAndSpendingMoveBothSides() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await Fixture.make(client)
+            let wallet = try await fixture.makeWallet("alice")
+            let funded = try await fixture.fund(wallet, 500, ref: "psp-1")
+            #expect(funded.entries.map(\.direction) == [.debit, .credit])
+            #expect(funded.entries.last?.balanceAfter == 500)
+            #expect(funded.entries.last?.walletID == wallet.id)
+            let spent = try await fixture.spend(wallet, 120)
+            #expect(spent.entries.first?.balanceAfter == 380)
+            #expect(try await fixture.balance(wallet) == 380)
+
+            await #expect(throws: LedgerError.duplicateExternalRef(originalTransactionID: funded.id)) {
+                _ = try await fixture.fund(wallet, 500, ref: "psp-1")
+            }
+            await #expect(throws: LedgerError.insufficientFunds(accountID: wallet.id)) {
+                _ = try await fixture.spend(wallet, 381)
+            }
+            #expect(try await fixture.balance(wallet) == 380)
+        }
+    }
+
+    @Test func concurrentSpendsNeverOverdraw() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await Fixture.make(client)
+            let wallet = try await fixture.makeWallet("bob")
+            _ = try await fixture.fund(wallet, 500)
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<100 {
+                    group.addTask {
+                        do {
+                            _ = try await fixture.spend(wallet, 10)
+                            return true
+                        } catch LedgerError.insufficientFunds(wallet.id) {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 50)
+            #expect(outcomes.filter { !$0 }.count == 50)
+            #expect(try await fixture.balance(wallet) == 0)
+        }
+    }
+
+    @Test func postedEntriesCannotBeChangedOrRemoved() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await Fixture.make(client)
+            let wallet = try await fixture.makeWallet("carol")
+            _ = try await fixture.fund(wallet, 100)
+            for statement in [
+                "UPDATE entries SET amount = amount + 1",
+                "DELETE FROM entries",
+                "TRUNCATE entries CASCADE",
+                "UPDATE transactions SET amount = 1",
+                "DELETE FROM transactions",
+            ] {
+                await #expect(throws: PSQLError.self, "\(statement) must fail") {
+                    try await client.query(PostgresQuery(unsafeSQL: statement), logger: TestDatabase.logger)
+                }
+            }
+            #expect(try await fixture.balance(wallet) == 100)
+        }
+    }
+
+    @Test func unbalancedOrBrokenChainsFailInTheDatabase() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await Fixture.make(client)
+            let wallet = try await fixture.makeWallet("dave")
+            let tenant = fixture.tenantID
+            let transaction = Identifier.makeUUID()
+            // One credit and no debit: refused at commit by the deferred trigger.
+            await #expect(throws: (any Error).self) {
+                try await client.withTransaction(logger: TestDatabase.logger) { connection in
+                    try await connection.query(
+                        "INSERT INTO transactions (tenant_id, id, type, currency, amount) VALUES (\(tenant), \(transaction), 'journal', 'EUR', 5)",
+                        logger: TestDatabase.logger
+                    )
+                    try await connection.query(
+                        """
+                        INSERT INTO entries (tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, allow_negative)
+                        VALUES (\(tenant), \(wallet.id), 1, \(transaction), 1, 'credit', 5, 'EUR', 5, false)
+                        """,
+                        logger: TestDatabase.logger
+                    )
+                }
+            }
+            // A running balance that does not follow from the previous one: refused at once.
+            await #expect(throws: (any Error).self) {
+                try await client.withTransaction(logger: TestDatabase.logger) { connection in
+                    try await connection.query(
+                        "INSERT INTO transactions (tenant_id, id, type, currency, amount) VALUES (\(tenant), \(transaction), 'journal', 'EUR', 5)",
+                        logger: TestDatabase.logger
+                    )
+                    try await connection.query(
+                        """
+                        INSERT INTO entries (tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, allow_negative)
+                        VALUES (\(tenant), \(wallet.id), 1, \(transaction), 1, 'credit', 5, 'EUR', 500, false)
+                        """,
+                        logger: TestDatabase.logger
+                    )
+                }
+            }
+            #expect(try await fixture.balance(wallet) == 0)
+        }
+    }
+
+    @Test func oneIdempotencyKeyRunsOnceUnderConcurrency() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await Fixture.make(client)
+            let wallet = try await fixture.makeWallet("erin")
+            let renders = Counter()
+            let plan = try await fixture.ledger.planFund(tenantID: fixture.tenantID, walletID: wallet.id, amount: Amount(70)!, externalRef: "once")
+            func idempotent(_ body: String) -> IdempotentRequest {
+                IdempotentRequest(key: "fund-once", fingerprint: Array(body.utf8)) { outcome in
+                    renders.increment()
+                    let id = (try? outcome.get()).map { Ledger.transactionIdentifier.format($0.id) } ?? "refused"
+                    return StoredResponse(status: 201, body: Array(id.utf8))
+                }!
+            }
+            let results = try await withThrowingTaskGroup(of: StoredResponse.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        switch try await fixture.ledger.post(plan, tenantID: fixture.tenantID, idempotency: idempotent("same body")) {
+                        case .posted(_, let stored?), .rejected(_, let stored?), .replayed(let stored): return stored
+                        default: return StoredResponse(status: 0, body: [])
+                        }
+                    }
+                }
+                return try await group.reduce(into: [StoredResponse]()) { $0.append($1) }
+            }
+            #expect(Set(results).count == 1)
+            #expect(results.first?.status == 201)
+            #expect(renders.value == 1)
+            #expect(try await fixture.balance(wallet) == 70)
+
+            await #expect(throws: LedgerError.idempotencyKeyReused) {
+                _ = try await fixture.ledger.post(plan, tenantID: fixture.tenantID, idempotency: idempotent("other body"))
+            }
+        }
+    }
+}
+
+/// A count shared by concurrent tasks.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+
+    func increment() {
+        count.withLock { $0 += 1 }
+    }
+
+    var value: Int { count.withLock { $0 } }
+}
