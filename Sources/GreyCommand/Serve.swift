@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import PostgresNIO
 import Server
+import LedgerLink
 import ServiceLifecycle
 import Tenancy
 
@@ -53,6 +54,7 @@ struct Serve: AsyncParsableCommand {
         var services: [any Service] = []
         if let lease = opened.lease { services.append(ClusterLeaseService(lease: lease, logger: logger)) }
         services.append(client)
+        services.append(IdempotencyKeyExpiry(client: client, logger: logger))
 
         let developmentKey = DevelopmentKey(dataDirectory: configuration.dataDirectory)
         let isEmbedded = opened.lease != nil

@@ -194,3 +194,28 @@ final class Counter: Sendable {
 
     var value: Int { count.withLock { $0 } }
 }
+
+/// The verifier finds what the database's own rules would have refused, when those rules
+/// are switched off by someone with the power to do so.
+@Suite struct LedgerVerifierTests {
+    @Test func reportsABrokenChain() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await LedgerTests.Fixture.make(client)
+            let wallet = try await fixture.makeWallet("mallory")
+            _ = try await fixture.fund(wallet, 100)
+            let verifier = LedgerVerifier(client: client, logger: TestDatabase.logger)
+            #expect(try await verifier.verify().isClean)
+
+            try await client.withTransaction(logger: TestDatabase.logger) { connection in
+                try await connection.query("SET LOCAL session_replication_role = replica", logger: TestDatabase.logger)
+                try await connection.query(
+                    "UPDATE entries SET balance_after = balance_after + 1 WHERE account_id = \(wallet.id)", logger: TestDatabase.logger
+                )
+            }
+            let report = try await verifier.verify()
+            #expect(!report.isClean)
+            #expect(report.checks.filter { $0.violations > 0 }.count >= 2)
+            #expect(report.text.contains("DISCREPANCIES FOUND"))
+        }
+    }
+}
