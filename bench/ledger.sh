@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Transfers through Grey's HTTP API against PostgreSQL's own single-transaction ceiling,
+# measured in the same run on the same embedded cluster (fsync on; a transfer is answered
+# only after its batch commits):
+#   1. POST /v1/transactions/transfer, 64 connections, among 10,000 wallets
+#   2. the same among 10 hot wallets
+#   3. pgbench -N (simple-update TPC-B-like) with 64 clients, on the same cluster
+# Usage: bench/ledger.sh [seconds per run, default 30] [connections, default 64] [wallets, default 10000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-30}
+connections=${2:-64}
+wallet_count=${3:-10000}
+command -v wrk >/dev/null || scripts/install-system-packages.sh wrk
+# GREY_BIN runs another build of grey (a debug one, say, to try the script quickly).
+if [ -z "${GREY_BIN:-}" ]; then swift build -c release --product grey >/dev/null; fi
+grey=${GREY_BIN:-.build/release/grey}
+
+work=$(mktemp -d /tmp/grey-bench-XXXXXX)
+chmod 755 "$work"
+cleanup() {
+  [ -n "${grey_pid:-}" ] && kill -TERM "$grey_pid" 2>/dev/null && wait "$grey_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+GREY_LOG_LEVEL=warning "$grey" serve --data-dir "$work/data" --port 18090 >"$work/grey.log" 2>"$work/grey.err" &
+grey_pid=$!
+for _ in $(seq 1 300); do grep -q "Grey is ready" "$work/grey.err" 2>/dev/null && break; sleep 0.2; done
+key=$(sed -n 's/.*development API key: \(grey_[^)]*\)).*/\1/p' "$work/grey.err")
+
+echo "setting up $wallet_count + 10 funded wallets..." >&2
+python3 bench/ledger-setup.py http://127.0.0.1:18090 "$key" "$wallet_count" 100000000 >"$work/wallets.txt"
+python3 bench/ledger-setup.py http://127.0.0.1:18090 "$key" 10 100000000 >"$work/hot.txt"
+
+run_wrk() { # wallet file
+  local out
+  out=$(RUN="$(basename "$1")" WALLETS="$1" KEY="$key" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/ledger-transfer.lua http://127.0.0.1:18090)
+  local rps p50 p99 non2xx
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  non2xx=$(echo "$out" | awk '/^non2xx/ {print $2}')
+  echo "$rps $p50 $p99 $non2xx"
+}
+
+read -r spread_rps spread_p50 spread_p99 spread_errors < <(run_wrk "$work/wallets.txt")
+read -r hot_rps hot_p50 hot_p99 hot_errors < <(run_wrk "$work/hot.txt")
+
+verify=$("$grey" ledger verify --data-dir "$work/data" 2>/dev/null | tail -1)
+
+socket_dir="$work/data/postgres/run"
+bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+"$bin/psql" -q -h "$socket_dir" -U grey -d postgres -c "CREATE DATABASE bench" >/dev/null
+"$bin/pgbench" -q -i -s 10 -h "$socket_dir" -U grey bench >/dev/null 2>&1
+pg_out=$("$bin/pgbench" -N -n -c "$connections" -j 2 -T "$seconds" -h "$socket_dir" -U grey bench 2>/dev/null)
+pg_tps=$(echo "$pg_out" | awk -F'= ' '/^tps/ {split($2, a, " "); print a[1]}')
+pg_latency=$(echo "$pg_out" | awk -F'= ' '/latency average/ {print $2}')
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+printf '\n%-52s %12s %10s %10s %8s\n' "run ($connections connections, ${seconds}s, fsync on)" "transfers/s" "p50" "p99" "non-2xx"
+printf '%-52s %12s %10s %10s %8s\n' "grey transfer, $wallet_count wallets" "$spread_rps" "$spread_p50" "$spread_p99" "$spread_errors"
+printf '%-52s %12s %10s %10s %8s\n' "grey transfer, 10 hot wallets" "$hot_rps" "$hot_p50" "$hot_p99" "$hot_errors"
+printf '%-52s %12s %10s\n' "pgbench -N, same cluster (reference)" "$pg_tps" "avg $pg_latency"
+printf '%-52s %12s\n' "ratio grey/pgbench ($wallet_count wallets)" "$(ratio "$spread_rps" "$pg_tps")"
+printf '%-52s %12s\n' "ratio grey/pgbench (10 hot wallets)" "$(ratio "$hot_rps" "$pg_tps")"
+echo "$verify"
