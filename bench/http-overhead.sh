@@ -13,20 +13,8 @@ command -v wrk >/dev/null || scripts/install-system-packages.sh wrk
 swift build -c release --product grey >/dev/null
 grey=.build/release/grey
 
-work=$(mktemp -d /tmp/grey-bench-XXXXXX)
-chmod 755 "$work"
-cleanup() {
-  [ -n "${grey_pid:-}" ] && kill -TERM "$grey_pid" 2>/dev/null && wait "$grey_pid" 2>/dev/null || true
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Grey on the embedded database.
-GREY_LOG_LEVEL=warning "$grey" serve --data-dir "$work/data" --port 18080 >"$work/grey.log" 2>"$work/grey.err" &
-grey_pid=$!
-for _ in $(seq 1 300); do grep -q "Grey is ready" "$work/grey.err" 2>/dev/null && break; sleep 0.2; done
-key=$(sed -n 's/.*development API key: \(grey_[^)]*\)).*/\1/p' "$work/grey.err")
+source bench/lib.sh
+start_grey "$grey" 18080
 user=$(curl -sf -X POST localhost:18080/v1/users -H "Authorization: Bearer $key" \
   -H 'Content-Type: application/json' -d '{"externalId":"bench"}' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 
@@ -56,7 +44,6 @@ run_wrk() { # url [header]
   echo "$rps $p50 $p99"
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 read -r grey_rps grey_p50 grey_p99 < <(run_wrk http://127.0.0.1:18080/healthz)
 read -r nginx_rps nginx_p50 nginx_p99 < <(run_wrk http://127.0.0.1:18081/healthz)
@@ -65,7 +52,7 @@ read -r auth_rps auth_p50 auth_p99 < <(run_wrk "http://127.0.0.1:18080/v1/users/
 
 # pgbench -S on the same cluster, through the same Unix socket.
 socket_dir="$work/data/postgres/run"
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+bin=$(postgres_bin)
 "$bin/psql" -q -h "$socket_dir" -U grey -d postgres -c "CREATE DATABASE bench" >/dev/null
 "$bin/pgbench" -q -i -s 1 -h "$socket_dir" -U grey bench >/dev/null 2>&1
 pg_out=$("$bin/pgbench" -S -n -c "$connections" -j 2 -T "$seconds" -h "$socket_dir" -U grey bench 2>/dev/null)

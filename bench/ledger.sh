@@ -16,18 +16,8 @@ command -v wrk >/dev/null || scripts/install-system-packages.sh wrk
 if [ -z "${GREY_BIN:-}" ]; then swift build -c release --product grey >/dev/null; fi
 grey=${GREY_BIN:-.build/release/grey}
 
-work=$(mktemp -d /tmp/grey-bench-XXXXXX)
-chmod 755 "$work"
-cleanup() {
-  [ -n "${grey_pid:-}" ] && kill -TERM "$grey_pid" 2>/dev/null && wait "$grey_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-GREY_LOG_LEVEL=warning "$grey" serve --data-dir "$work/data" --port 18090 >"$work/grey.log" 2>"$work/grey.err" &
-grey_pid=$!
-for _ in $(seq 1 300); do grep -q "Grey is ready" "$work/grey.err" 2>/dev/null && break; sleep 0.2; done
-key=$(sed -n 's/.*development API key: \(grey_[^)]*\)).*/\1/p' "$work/grey.err")
+source bench/lib.sh
+start_grey "$grey" 18090
 
 echo "setting up $wallet_count + 10 funded wallets..." >&2
 python3 bench/ledger-setup.py http://127.0.0.1:18090 "$key" "$wallet_count" 100000000 >"$work/wallets.txt"
@@ -50,14 +40,13 @@ read -r hot_rps hot_p50 hot_p99 hot_errors < <(run_wrk "$work/hot.txt")
 verify=$("$grey" ledger verify --data-dir "$work/data" 2>/dev/null | tail -1)
 
 socket_dir="$work/data/postgres/run"
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+bin=$(postgres_bin)
 "$bin/psql" -q -h "$socket_dir" -U grey -d postgres -c "CREATE DATABASE bench" >/dev/null
 "$bin/pgbench" -q -i -s 10 -h "$socket_dir" -U grey bench >/dev/null 2>&1
 pg_out=$("$bin/pgbench" -N -n -c "$connections" -j 2 -T "$seconds" -h "$socket_dir" -U grey bench 2>/dev/null)
 pg_tps=$(echo "$pg_out" | awk -F'= ' '/^tps/ {split($2, a, " "); print a[1]}')
 pg_latency=$(echo "$pg_out" | awk -F'= ' '/latency average/ {print $2}')
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '\n%-52s %12s %10s %10s %8s\n' "run ($connections connections, ${seconds}s, fsync on)" "transfers/s" "p50" "p99" "non-2xx"
 printf '%-52s %12s %10s %10s %8s\n' "grey transfer, $wallet_count wallets" "$spread_rps" "$spread_p50" "$spread_p99" "$spread_errors"
 printf '%-52s %12s %10s %10s %8s\n' "grey transfer, 10 hot wallets" "$hot_rps" "$hot_p50" "$hot_p99" "$hot_errors"
