@@ -17,7 +17,11 @@ public struct Identifier: Sendable {
         let milliseconds = UInt64(max(0, now.timeIntervalSince1970 * 1000))
         var bytes = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
-        for index in 6..<16 { bytes[index] = generator.next() }
+        // Two draws (two system calls) give the 80 random bits.
+        let high: UInt64 = generator.next()
+        let low: UInt64 = generator.next()
+        for index in 6..<8 { bytes[index] = UInt8(truncatingIfNeeded: high >> (8 * (index - 6))) }
+        for index in 8..<16 { bytes[index] = UInt8(truncatingIfNeeded: low >> (8 * (index - 8))) }
         for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - index))) }
         bytes[6] = (bytes[6] & 0x0F) | 0x70
         bytes[8] = (bytes[8] & 0x3F) | 0x80
@@ -40,14 +44,37 @@ public struct Identifier: Sendable {
 
     /// `uuid` as 32 lowercase hex digits.
     public static func hex(_ uuid: UUID) -> String {
-        uuid.uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        return withUnsafeBytes(of: uuid.uuid) { bytes in
+            String(unsafeUninitializedCapacity: 32) { buffer in
+                for (index, byte) in bytes.enumerated() {
+                    buffer[2 * index] = digits[Int(byte >> 4)]
+                    buffer[2 * index + 1] = digits[Int(byte & 0x0F)]
+                }
+                return 32
+            }
+        }
     }
 
     /// Reads exactly 32 lowercase hex digits.
     public static func uuid(hex: some StringProtocol) -> UUID? {
-        guard hex.utf8.count == 32, hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
-        let chars = Array(hex)
-        let dashed = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(chars[$0]) }.joined(separator: "-")
-        return UUID(uuidString: dashed)
+        let utf8 = Array(hex.utf8)
+        guard utf8.count == 32 else { return nil }
+        func nibble(_ character: UInt8) -> UInt8? {
+            switch character {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+            default: nil
+            }
+        }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<16 {
+            guard let high = nibble(utf8[2 * index]), let low = nibble(utf8[2 * index + 1]) else { return nil }
+            bytes[index] = high << 4 | low
+        }
+        return UUID(uuid: (
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+        ))
     }
 }

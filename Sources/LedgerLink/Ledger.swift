@@ -17,6 +17,7 @@ public struct Ledger: Sendable {
     let client: PostgresClient
     let logger: Logger
     let systemAccounts = SystemAccountDirectory()
+    let walletCurrencyCache = WalletCurrencyCache()
     let queue: PostingQueue
 
     /// - Parameter postingRunners: posting batches in flight at once (see ``PostingQueue``).
@@ -82,5 +83,23 @@ final class SystemAccountDirectory: Sendable {
 
     func remember(_ id: UUID, tenantID: UUID, kind: SystemAccount, currency: CurrencyCode) {
         ids.withLock { $0[Key(tenantID: tenantID, kind: kind.rawValue, currency: currency.code)] = id }
+    }
+}
+
+/// Wallet currencies already read. A wallet's currency never changes and wallets are never
+/// removed, so an entry never goes stale; the cache is emptied when it reaches its bound.
+final class WalletCurrencyCache: Sendable {
+    static let capacity = 200_000
+    private let currencies = Mutex<[AccountKey: CurrencyCode]>([:])
+
+    func lookUp(tenantID: UUID, walletID: UUID) -> CurrencyCode? {
+        currencies.withLock { $0[AccountKey(tenantID: tenantID, accountID: walletID)] }
+    }
+
+    func remember(_ currency: CurrencyCode, tenantID: UUID, walletID: UUID) {
+        currencies.withLock { cache in
+            if cache.count >= Self.capacity { cache.removeAll(keepingCapacity: true) }
+            cache[AccountKey(tenantID: tenantID, accountID: walletID)] = currency
+        }
     }
 }

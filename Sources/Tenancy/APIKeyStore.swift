@@ -72,17 +72,8 @@ public struct APIKeyStore: Sendable {
     /// revoked token (callers cannot tell which, and neither can an attacker's timing).
     public func authenticate(bearer text: String) async throws -> APIKey? {
         guard let token = APIKeyToken.parse(text) else { return nil }
-        let rows = try await client.query(
-            """
-            SELECT k.secret_sha256, k.scopes, k.created_at, t.id, t.name
-            FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
-            WHERE k.id = \(token.keyID) AND k.revoked_at IS NULL
-            """,
-            logger: logger
-        )
-        for try await (digest, scopeNames, createdAt, tenantID, tenantName) in rows.decode(
-            (ByteBuffer, [String], Date, UUID, String).self
-        ) {
+        let rows = try await client.execute(KeyLookupStatement(keyID: token.keyID), logger: logger)
+        for try await (digest, scopeNames, createdAt, tenantID, tenantName) in rows {
             guard constantTimeEquals(Array(buffer: digest), token.secretDigest) else { return nil }
             return APIKey(
                 id: token.keyID, tenant: Tenant(id: tenantID, name: tenantName),

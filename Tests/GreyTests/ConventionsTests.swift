@@ -1,3 +1,4 @@
+@testable import Server
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -113,5 +114,15 @@ import Testing
             #expect(unauthorized.status == .unauthorized)
             #expect(unauthorized.headers[.accessControlAllowOrigin] == "https://app.example")
         }
+    }
+}
+
+/// Timestamps are formatted by hand on the hot path; they must read as Foundation's do.
+@Suite struct TimestampFormatTests {
+    @Test(arguments: [0.0, 1.5, 1_700_000_000.123, 1_795_000_000.999, 951_782_400.0, -1.25])
+    func matchesFoundation(_ seconds: Double) {
+        let date = Date(timeIntervalSince1970: seconds)
+        let expected = date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        #expect(rfc3339Milliseconds(date) == expected)
     }
 }

@@ -106,13 +106,22 @@ extension Ledger {
         return currency
     }
 
-    /// The currencies of those of `walletIDs` the tenant has.
+    /// The currencies of those of `walletIDs` the tenant has: from the cache, or read once.
     func walletCurrencies(tenantID: UUID, walletIDs: [UUID]) async throws -> [UUID: CurrencyCode] {
-        let rows = try await client.query(
-            "SELECT id, currency FROM wallets WHERE tenant_id = \(tenantID) AND id = ANY(\(walletIDs))", logger: logger
-        )
         var currencies: [UUID: CurrencyCode] = [:]
-        for try await (id, code) in rows.decode((UUID, String).self) { currencies[id] = CurrencyCode(code) }
+        var unknown: [UUID] = []
+        for id in walletIDs {
+            if let currency = walletCurrencyCache.lookUp(tenantID: tenantID, walletID: id) { currencies[id] = currency } else { unknown.append(id) }
+        }
+        guard !unknown.isEmpty else { return currencies }
+        let rows = try await client.query(
+            "SELECT id, currency FROM wallets WHERE tenant_id = \(tenantID) AND id = ANY(\(unknown))", logger: logger
+        )
+        for try await (id, code) in rows.decode((UUID, String).self) {
+            guard let currency = CurrencyCode(code) else { continue }
+            currencies[id] = currency
+            walletCurrencyCache.remember(currency, tenantID: tenantID, walletID: id)
+        }
         return currencies
     }
 }

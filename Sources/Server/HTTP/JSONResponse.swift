@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 public import Hummingbird
 
 /// A JSON body with a status: `JSONResponse(status: .created, body: user)`.
@@ -27,8 +30,26 @@ extension JSONEncoder {
         let encoder = JSONEncoder.sortedKeys
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            try container.encode(rfc3339Milliseconds(date))
         }
         return encoder
     }
+}
+
+/// `date` as RFC 3339 UTC with milliseconds (`2026-11-23T09:41:31.123Z`), formatted by
+/// hand: this runs for every timestamp of every response.
+func rfc3339Milliseconds(_ date: Date) -> String {
+    // Whole seconds, then the fraction truncated to milliseconds, as Foundation does.
+    let interval = date.timeIntervalSince1970
+    let whole = interval.rounded(.down)
+    var seconds = time_t(whole)
+    let milliseconds = min(999, Int((interval - whole) * 1000))
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    func pad(_ value: Int32, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+    return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-" + pad(parts.tm_mday, 2) + "T"
+        + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":" + pad(parts.tm_sec, 2) + "." + pad(Int32(milliseconds), 3) + "Z"
 }
