@@ -16,8 +16,11 @@ public struct Ledger: Sendable {
 
     let client: PostgresClient
     let logger: Logger
-    let systemAccounts = SystemAccountDirectory()
-    let walletCurrencyCache = WalletCurrencyCache()
+    /// System account ids already looked up; they never change once created.
+    let systemAccounts = ImmutableValueCache<SystemAccountKey, UUID>(capacity: 100_000)
+    /// Wallet currencies already read: a wallet's currency never changes and wallets are
+    /// never removed, so an entry never goes stale.
+    let knownWalletCurrencies = ImmutableValueCache<AccountKey, CurrencyCode>(capacity: 200_000)
     let queue: PostingQueue
 
     /// - Parameter postingRunners: posting batches in flight at once (see ``PostingQueue``).
@@ -36,11 +39,12 @@ public struct Ledger: Sendable {
 
     /// The id of a system account, created on first use.
     func systemAccount(_ kind: SystemAccount, currency: CurrencyCode, tenantID: UUID) async throws -> UUID {
-        if let known = systemAccounts.lookUp(tenantID: tenantID, kind: kind, currency: currency) { return known }
+        let key = SystemAccountKey(tenantID: tenantID, kind: kind, currency: currency)
+        if let known = systemAccounts.lookUp(key) { return known }
         // A concurrent first use can hide the row from one attempt's snapshot; the next sees it.
         for _ in 0..<3 {
             if let id = try await createOrFindSystemAccount(kind, currency: currency, tenantID: tenantID) {
-                systemAccounts.remember(id, tenantID: tenantID, kind: kind, currency: currency)
+                systemAccounts.remember(id, for: key)
                 return id
             }
         }
@@ -67,39 +71,31 @@ public struct Ledger: Sendable {
     }
 }
 
-/// System account ids already looked up; they never change once created.
-final class SystemAccountDirectory: Sendable {
-    private struct Key: Hashable {
-        var tenantID: UUID
-        var kind: String
-        var currency: String
+/// Values that never change once they exist (system account ids, wallet currencies), kept
+/// in memory so hot paths skip their query. Emptied when it reaches `capacity`.
+final class ImmutableValueCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private let capacity: Int
+    private let values = Mutex<[Key: Value]>([:])
+
+    init(capacity: Int) {
+        self.capacity = capacity
     }
 
-    private let ids = Mutex<[Key: UUID]>([:])
-
-    func lookUp(tenantID: UUID, kind: SystemAccount, currency: CurrencyCode) -> UUID? {
-        ids.withLock { $0[Key(tenantID: tenantID, kind: kind.rawValue, currency: currency.code)] }
+    func lookUp(_ key: Key) -> Value? {
+        values.withLock { $0[key] }
     }
 
-    func remember(_ id: UUID, tenantID: UUID, kind: SystemAccount, currency: CurrencyCode) {
-        ids.withLock { $0[Key(tenantID: tenantID, kind: kind.rawValue, currency: currency.code)] = id }
+    func remember(_ value: Value, for key: Key) {
+        values.withLock { cache in
+            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
+            cache[key] = value
+        }
     }
 }
 
-/// Wallet currencies already read. A wallet's currency never changes and wallets are never
-/// removed, so an entry never goes stale; the cache is emptied when it reaches its bound.
-final class WalletCurrencyCache: Sendable {
-    static let capacity = 200_000
-    private let currencies = Mutex<[AccountKey: CurrencyCode]>([:])
-
-    func lookUp(tenantID: UUID, walletID: UUID) -> CurrencyCode? {
-        currencies.withLock { $0[AccountKey(tenantID: tenantID, accountID: walletID)] }
-    }
-
-    func remember(_ currency: CurrencyCode, tenantID: UUID, walletID: UUID) {
-        currencies.withLock { cache in
-            if cache.count >= Self.capacity { cache.removeAll(keepingCapacity: true) }
-            cache[AccountKey(tenantID: tenantID, accountID: walletID)] = currency
-        }
-    }
+/// A system account of a tenant in one currency.
+struct SystemAccountKey: Hashable, Sendable {
+    let tenantID: UUID
+    let kind: SystemAccount
+    let currency: CurrencyCode
 }

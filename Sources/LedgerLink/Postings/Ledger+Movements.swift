@@ -111,7 +111,7 @@ extension Ledger {
         var currencies: [UUID: CurrencyCode] = [:]
         var unknown: [UUID] = []
         for id in walletIDs {
-            if let currency = walletCurrencyCache.lookUp(tenantID: tenantID, walletID: id) { currencies[id] = currency } else { unknown.append(id) }
+            if let currency = knownWalletCurrencies.lookUp(AccountKey(tenantID: tenantID, accountID: id)) { currencies[id] = currency } else { unknown.append(id) }
         }
         guard !unknown.isEmpty else { return currencies }
         let rows = try await client.query(
@@ -120,7 +120,7 @@ extension Ledger {
         for try await (id, code) in rows.decode((UUID, String).self) {
             guard let currency = CurrencyCode(code) else { continue }
             currencies[id] = currency
-            walletCurrencyCache.remember(currency, tenantID: tenantID, walletID: id)
+            knownWalletCurrencies.remember(currency, for: AccountKey(tenantID: tenantID, accountID: id))
         }
         return currencies
     }
