@@ -48,6 +48,26 @@ import Testing
     }
 }
 
+@Suite struct Base64URLTests {
+    @Test func matchesFoundationForEveryLength() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...40 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            let expected = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == expected)
+            #expect(Base64URL.decode(expected) == bytes)
+        }
+    }
+
+    @Test(arguments: ["A", "AAAAA", "AB", "AAB", "AA==", "AA+/", "AA A", "AA\u{e9}A"])
+    func refusesNonCanonicalText(_ text: String) {
+        // "AB" and "AAB" set spare bits: they would be a second spelling of other bytes.
+        #expect(Base64URL.decode(text) == nil)
+    }
+}
+
 @Suite struct DatabaseURLTests {
     @Test func readsTCPAndSocketURLs() throws {
         let tcp = try DatabaseURL.parse("postgres://grey:s3cret@db.internal:6432/ledger?sslmode=disable")

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// Where a page of history ends, carried to the client as an opaque string.
@@ -14,18 +15,14 @@ enum HistoryCursor: Equatable {
         case .sequence(let sequence): text = "s:\(sequence)"
         case .time(let microseconds, let id): text = "t:\(microseconds):\(id.uuidString)"
         }
-        return Data(text.utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(text.utf8)
     }
 
     /// The cursor in `string`, or ``LedgerError/invalidField(_:reason:)``.
     init(decoding string: String) throws(LedgerError) {
         let invalid = LedgerError.invalidField("cursor", reason: "is not a cursor this list returned")
         guard string.utf8.count <= 200 else { throw invalid }
-        var base64 = string.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { throw invalid }
+        guard let bytes = Base64URL.decode(string), let text = String(validating: bytes, as: UTF8.self) else { throw invalid }
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         switch (parts.first, parts.count) {
         case ("s", 2):

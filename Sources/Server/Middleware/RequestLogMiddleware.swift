@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -54,9 +55,9 @@ public struct RequestLogMiddleware: RouterMiddleware {
         return value
     }
 
+    /// A random (version 4) UUID as 32 hex digits.
     static func makeID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        Identifier.hex(UUID())
     }
 }
 
