@@ -18,11 +18,23 @@ public func retryingTransientConflicts<Result>(
     }
 }
 
-/// Whether `error` is (or wraps) a serialization failure or a deadlock.
+/// Thrown by code that found a concurrent transaction's committed write in its way (a
+/// unique key taken meanwhile, say): like a serialization failure, safe to run again.
+public struct ConcurrentWriteConflict: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// Whether `error` is (or wraps) a serialization failure, a deadlock or a
+/// ``ConcurrentWriteConflict``.
 public func isTransientConflict(_ error: any Error) -> Bool {
     if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError {
         return isTransientConflict(inner)
     }
+    if error is ConcurrentWriteConflict { return true }
     guard let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState] else { return false }
     return state == "40001" || state == "40P01"
 }

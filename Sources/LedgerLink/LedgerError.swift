@@ -32,8 +32,6 @@ public enum LedgerError: Error, Equatable {
     case alreadyReversed(reversalID: UUID)
     /// An Idempotency-Key reused with a different request.
     case idempotencyKeyReused
-    /// The request that first used this Idempotency-Key has not finished.
-    case requestInProgress
     /// A reversal cannot itself be reversed; post the original again instead.
     case cannotReverseReversal
 }

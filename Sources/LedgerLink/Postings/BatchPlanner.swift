@@ -31,6 +31,8 @@ struct PlannedEntry: Sendable {
     let sequence: Int64
     let balanceAfter: Int64
     let isWallet: Bool
+    /// The account's rule, copied onto the entry for the database's CHECK.
+    let allowsNegative: Bool
 }
 
 /// Decides, request by request in queue order, what a batch posts: it applies each
@@ -86,7 +88,7 @@ struct BatchPlanner {
             state.sequence += 1
             state.balance = balance
             touched[posting.accountID] = state
-            entries.append(PlannedEntry(posting: posting, sequence: state.sequence, balanceAfter: balance, isWallet: state.isWallet))
+            entries.append(PlannedEntry(posting: posting, sequence: state.sequence, balanceAfter: balance, isWallet: state.isWallet, allowsNegative: state.allowsNegative))
         }
 
         for (accountID, state) in touched { accounts[AccountKey(tenantID: tenantID, accountID: accountID)] = state }

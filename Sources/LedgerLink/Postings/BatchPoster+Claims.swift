@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import PostgresNIO
 
@@ -5,7 +6,7 @@ import PostgresNIO
 enum KeyClaim {
     /// No Idempotency-Key: the request runs.
     case unkeyed
-    /// The key is now this batch's: the request runs and its response is stored.
+    /// The key is new: the request runs and its response is stored under it.
     case claimed
     /// The key was committed before with the same request: its response is replayed.
     case replay(StoredResponse)
@@ -23,47 +24,28 @@ enum KeyClaim {
 }
 
 extension BatchPoster {
-    /// Claims every key of the batch in one statement, in key order (so two batches never
-    /// wait on each other's keys in opposite orders). A key held by a transaction still in
-    /// flight makes the claim wait for it: if it commits, its response is replayed here;
-    /// if it rolls back, the key is claimed here.
+    /// Looks up every key of the batch in one statement. A key committed before is
+    /// replayed (or refused for another request); a new key is claimed, and
+    /// ``store(_:on:)`` writes it at the end of the batch.
     func claimKeys(of jobs: [PostingJob], on connection: PostgresConnection) async throws -> [KeyClaim] {
         var claims = [KeyClaim](repeating: .unkeyed, count: jobs.count)
         var leaders: [ClaimKey: Int] = [:]
         for (index, job) in jobs.enumerated() {
             guard let idempotency = job.idempotency else { continue }
             let key = ClaimKey(tenantID: job.tenantID, key: idempotency.key)
-            if let leader = leaders[key] { claims[index] = .follows(leader) } else { leaders[key] = index }
+            if let leader = leaders[key] {
+                claims[index] = .follows(leader)
+            } else {
+                leaders[key] = index
+                claims[index] = .claimed
+            }
         }
         guard !leaders.isEmpty else { return claims }
 
-        let keys = Array(leaders.keys)
-        let digests = keys.map { ByteBuffer(bytes: jobs[leaders[$0]!].idempotency!.fingerprint) }
-        let rows = try await connection.query(
-            """
-            INSERT INTO idempotency_keys (tenant_id, key, request_sha256, status, response_body)
-            SELECT c.tenant_id, c.key, c.digest, 0, ''::bytea
-            FROM unnest(\(keys.map(\.tenantID)), \(keys.map(\.key)), \(digests)) AS c(tenant_id, key, digest)
-            ORDER BY c.tenant_id, c.key
-            ON CONFLICT DO NOTHING
-            RETURNING tenant_id, key
-            """,
-            logger: logger
-        )
-        var unclaimed = Set(keys)
-        for try await (tenantID, key) in rows.decode((UUID, String).self) {
-            let claimKey = ClaimKey(tenantID: tenantID, key: key)
-            unclaimed.remove(claimKey)
-            if let leader = leaders[claimKey] { claims[leader] = .claimed }
-        }
-        guard !unclaimed.isEmpty else { return claims }
-
-        for (key, stored) in try await storedResponses(for: Array(unclaimed), on: connection) {
+        for (key, stored) in try await storedResponses(for: Array(leaders.keys), on: connection) {
             let leader = leaders[key]!
             if stored.fingerprint != jobs[leader].idempotency!.fingerprint {
                 claims[leader] = .refused(LedgerError.idempotencyKeyReused)
-            } else if stored.response.status == 0 {
-                claims[leader] = .refused(LedgerError.requestInProgress)
             } else {
                 claims[leader] = .replay(stored.response)
             }
@@ -90,19 +72,34 @@ extension BatchPoster {
         return found
     }
 
-    /// Stores each keyed request's response under its key, in one statement.
-    func store(_ responses: [(ClaimKey, StoredResponse)], on connection: PostgresConnection) async throws {
+    /// Stores each keyed request's response under its key, in one statement and in key
+    /// order (so two batches never wait on each other's keys in opposite orders; every
+    /// account lock is already held, so a batch holding keys never waits for accounts).
+    ///
+    /// A key first seen by ``claimKeys(of:on:)`` may have been taken since by another
+    /// transaction (another Grey process, say): the insert waits for that transaction and,
+    /// if it committed, the whole batch is run again, and then replays its response.
+    func store(_ responses: [(ClaimKey, StoredResponse, fingerprint: [UInt8])], on connection: PostgresConnection) async throws {
         guard !responses.isEmpty else { return }
-        try await connection.query(
+        let rows = try await connection.query(
             """
-            UPDATE idempotency_keys k SET status = u.status, response_body = u.body
-            FROM unnest(
-                \(responses.map(\.0.tenantID)), \(responses.map(\.0.key)), \(responses.map(\.1.status)),
-                \(responses.map { ByteBuffer(bytes: $0.1.body) })
-            ) AS u(tenant_id, key, status, body)
-            WHERE k.tenant_id = u.tenant_id AND k.key = u.key
+            WITH stored AS (
+                INSERT INTO idempotency_keys (tenant_id, key, request_sha256, status, response_body)
+                SELECT u.tenant_id, u.key, u.digest, u.status, u.body
+                FROM unnest(
+                    \(responses.map(\.0.tenantID)), \(responses.map(\.0.key)), \(responses.map { ByteBuffer(bytes: $0.fingerprint) }),
+                    \(responses.map(\.1.status)), \(responses.map { ByteBuffer(bytes: $0.1.body) })
+                ) AS u(tenant_id, key, digest, status, body)
+                ORDER BY u.tenant_id, u.key
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+            )
+            SELECT count(*) FROM stored
             """,
             logger: logger
         )
+        for try await count in rows.decode(Int.self) where count != responses.count {
+            throw ConcurrentWriteConflict("an Idempotency-Key of this batch was committed by another transaction meanwhile")
+        }
     }
 }

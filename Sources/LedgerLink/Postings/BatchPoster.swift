@@ -6,15 +6,16 @@ import PostgresNIO
 /// Posts one batch of requests on one open database transaction, in a fixed number of
 /// statements whatever the batch's size:
 ///
-/// 1. claim the Idempotency-Keys (a key committed before is replayed, not run again);
+/// 1. look up the Idempotency-Keys (a key committed before is replayed, not run again);
 /// 2. lock every account the batch touches, in one global order (by id), so that no two
 ///    batches can wait on each other: deadlock-free by construction;
 /// 3. read the accounts' latest balances and the external references and reversals
 ///    already taken, in a snapshot taken after the locks are held;
 /// 4. judge each request in queue order (``BatchPlanner``);
-/// 5. insert the accepted transactions and their entries, which the database checks
-///    again (balance chain, no negative wallet, debits equal credits at commit);
-/// 6. store each keyed request's response under its key.
+/// 5. insert the accepted transactions and their entries in one statement, which the
+///    database checks again (balance chain, no negative wallet, debits equal credits);
+/// 6. store each keyed request's response under its key (a key another transaction took
+///    meanwhile makes the batch run again, and then replay that response).
 ///
 /// The caller commits; only then are the results handed out.
 struct BatchPoster {
@@ -33,13 +34,13 @@ struct BatchPoster {
         let createdAt = try await insert(accepted, on: connection)
 
         var results = [Result<PostingResult, any Error>?](repeating: nil, count: jobs.count)
-        var stored: [(ClaimKey, StoredResponse)] = []
+        var stored: [(ClaimKey, StoredResponse, fingerprint: [UInt8])] = []
         for index in running {
             let job = jobs[index]
             let outcome = decisions[index]!.map { planned in planned.transaction(createdAt: createdAt[planned.id] ?? Date()) }
             let response = job.idempotency.map { $0.render(outcome) }
             if let response, let idempotency = job.idempotency {
-                stored.append((ClaimKey(tenantID: job.tenantID, key: idempotency.key), response))
+                stored.append((ClaimKey(tenantID: job.tenantID, key: idempotency.key), response, idempotency.fingerprint))
             }
             switch outcome {
             case .success(let transaction): results[index] = .success(.posted(transaction, stored: response))
@@ -47,7 +48,7 @@ struct BatchPoster {
             }
         }
         try await store(stored, on: connection)
-        return answerFollowers(jobs, claims: claims, results: results, stored: Dictionary(stored, uniquingKeysWith: { first, _ in first }))
+        return answerFollowers(jobs, claims: claims, results: results, stored: Dictionary(stored.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first }))
     }
 
     /// Requests that repeat a key of an earlier request in the same batch get that
@@ -82,38 +83,38 @@ struct BatchPoster {
     private func insert(_ transactions: [PlannedTransaction], on connection: PostgresConnection) async throws -> [UUID: Date] {
         guard !transactions.isEmpty else { return [:] }
         let noReversal = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        let lines = transactions.flatMap { transaction in transaction.entries.enumerated().map { (transaction, $0.element, $0.offset + 1) } }
+        // One statement: the transactions, then all their entries, which the database
+        // checks together when the statement ends (chain and balance).
         let rows = try await connection.query(
             """
-            INSERT INTO transactions (tenant_id, id, type, currency, amount, memo, external_ref, reverses_id)
-            SELECT t.tenant_id, t.id, t.type, t.currency, t.amount, NULLIF(t.memo, ''), NULLIF(t.external_ref, ''), NULLIF(t.reverses_id, \(noReversal))
-            FROM unnest(
-                \(transactions.map(\.tenantID)), \(transactions.map(\.id)), \(transactions.map(\.request.type.rawValue)),
-                \(transactions.map(\.request.currency.code)), \(transactions.map(\.amount.minorUnits)),
-                \(transactions.map { $0.request.memo ?? "" }), \(transactions.map { $0.request.externalRef ?? "" }),
-                \(transactions.map { $0.request.reversesID ?? noReversal })
-            ) WITH ORDINALITY AS t(tenant_id, id, type, currency, amount, memo, external_ref, reverses_id, position)
-            ORDER BY t.position
-            RETURNING id, created_at
+            WITH added AS (
+                INSERT INTO transactions (tenant_id, id, type, currency, amount, memo, external_ref, reverses_id)
+                SELECT t.tenant_id, t.id, t.type, t.currency, t.amount, NULLIF(t.memo, ''), NULLIF(t.external_ref, ''), NULLIF(t.reverses_id, \(noReversal))
+                FROM unnest(
+                    \(transactions.map(\.tenantID)), \(transactions.map(\.id)), \(transactions.map(\.request.type.rawValue)),
+                    \(transactions.map(\.request.currency.code)), \(transactions.map(\.amount.minorUnits)),
+                    \(transactions.map { $0.request.memo ?? "" }), \(transactions.map { $0.request.externalRef ?? "" }),
+                    \(transactions.map { $0.request.reversesID ?? noReversal })
+                ) WITH ORDINALITY AS t(tenant_id, id, type, currency, amount, memo, external_ref, reverses_id, position)
+                ORDER BY t.position
+                RETURNING id, created_at
+            ), posted AS (
+                INSERT INTO entries (tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, allow_negative)
+                SELECT e.tenant_id, e.account_id, e.sequence, e.transaction_id, e.line, e.direction, e.amount, e.currency, e.balance_after, e.allow_negative
+                FROM unnest(
+                    \(lines.map(\.0.tenantID)), \(lines.map(\.1.posting.accountID)), \(lines.map(\.1.sequence)),
+                    \(lines.map(\.0.id)), \(lines.map { Int64($0.2) }), \(lines.map(\.1.posting.direction.rawValue)), \(lines.map(\.1.posting.amount.minorUnits)),
+                    \(lines.map(\.0.request.currency.code)), \(lines.map(\.1.balanceAfter)), \(lines.map(\.1.allowsNegative))
+                ) WITH ORDINALITY AS e(tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, allow_negative, position)
+                ORDER BY e.position
+            )
+            SELECT id, created_at FROM added
             """,
             logger: logger
         )
         var createdAt: [UUID: Date] = [:]
         for try await (id, date) in rows.decode((UUID, Date).self) { createdAt[id] = date }
-
-        let lines = transactions.flatMap { transaction in transaction.entries.enumerated().map { (transaction, $0.element, $0.offset + 1) } }
-        try await connection.query(
-            """
-            INSERT INTO entries (tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, allow_negative)
-            SELECT e.tenant_id, e.account_id, e.sequence, e.transaction_id, e.line, e.direction, e.amount, e.currency, e.balance_after, false
-            FROM unnest(
-                \(lines.map(\.0.tenantID)), \(lines.map(\.1.posting.accountID)), \(lines.map(\.1.sequence)),
-                \(lines.map(\.0.id)), \(lines.map { Int64($0.2) }), \(lines.map(\.1.posting.direction.rawValue)), \(lines.map(\.1.posting.amount.minorUnits)),
-                \(lines.map(\.0.request.currency.code)), \(lines.map(\.1.balanceAfter))
-            ) WITH ORDINALITY AS e(tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, position)
-            ORDER BY e.position
-            """,
-            logger: logger
-        )
         return createdAt
     }
 }

@@ -60,11 +60,6 @@ extension APIError {
                 status: .unprocessableContent, code: "idempotency_key_reused",
                 detail: "This Idempotency-Key was used with a different request."
             )
-        case .requestInProgress:
-            self.init(
-                status: .conflict, code: "request_in_progress",
-                detail: "The first request with this Idempotency-Key is still running; retry shortly."
-            )
         case .cannotReverseReversal:
             self.init(
                 status: .unprocessableContent, code: "cannot_reverse_reversal",

@@ -14,7 +14,7 @@ extension Request {
     /// Decodes a body already read, with the same rules.
     static func decodeJSON<Value: Decodable>(as type: Value.Type, body buffer: ByteBuffer, contentType: String?) throws -> Value {
         if let contentType {
-            let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+            let mediaType = contentType.split(separator: ";").first?.trimmingHTTPWhitespace().lowercased()
             guard mediaType == "application/json" || mediaType?.hasSuffix("+json") == true else {
                 throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", detail: "Send the body as application/json.")
             }

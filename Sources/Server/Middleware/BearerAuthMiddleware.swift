@@ -20,7 +20,7 @@ public struct BearerAuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw APIError.unauthorized("The Authorization header must be 'Bearer <key>'.")
         }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let token = String(parts[1].trimmingHTTPWhitespace())
         guard let key = try await keys.authenticate(bearer: token) else {
             throw APIError.unauthorized("The API key is not valid or has been revoked.")
         }
