@@ -55,12 +55,14 @@ struct Serve: AsyncParsableCommand {
         if let lease = opened.lease { services.append(ClusterLeaseService(lease: lease, logger: logger)) }
         services.append(client)
         services.append(IdempotencyKeyExpiry(client: client, logger: logger))
+        let apiKeyCache = APIKeyCache()
+        services.append(APIKeyRevocationListener(client: client, cache: apiKeyCache, logger: logger))
 
         let developmentKey = DevelopmentKey(dataDirectory: configuration.dataDirectory)
         let isEmbedded = opened.lease != nil
         let app = buildApplication(
             configuration: configuration,
-            dependencies: AppDependencies(database: client, logger: logger),
+            dependencies: AppDependencies(database: client, logger: logger, apiKeyCache: apiKeyCache),
             services: services,
             beforeServerStarts: {
                 try await Migrator.bundled().apply(on: client, logger: logger)

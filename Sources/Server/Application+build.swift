@@ -4,18 +4,24 @@ public import PostgresNIO
 public import Prometheus
 public import ServiceLifecycle
 import LedgerLink
-import Tenancy
+public import Tenancy
 
 /// Everything the HTTP layer needs from the outside.
 public struct AppDependencies: Sendable {
     public var database: PostgresClient
     public var metrics: HTTPMetrics
     public var logger: Logger
+    /// Checked API keys; on only while an ``APIKeyRevocationListener`` runs beside the app.
+    public var apiKeyCache: APIKeyCache
 
-    public init(database: PostgresClient, metrics: HTTPMetrics = HTTPMetrics(registry: PrometheusCollectorRegistry()), logger: Logger) {
+    public init(
+        database: PostgresClient, metrics: HTTPMetrics = HTTPMetrics(registry: PrometheusCollectorRegistry()), logger: Logger,
+        apiKeyCache: APIKeyCache = APIKeyCache()
+    ) {
         self.database = database
         self.metrics = metrics
         self.logger = logger
+        self.apiKeyCache = apiKeyCache
     }
 }
 
@@ -38,7 +44,7 @@ public func buildRouter(
         blobDirectory: configuration.blobDirectory, logger: dependencies.logger
     ).addRoutes(to: router, catalogue: catalogue)
 
-    let keys = APIKeyStore(client: dependencies.database, logger: dependencies.logger)
+    let keys = APIKeyStore(client: dependencies.database, logger: dependencies.logger, cache: dependencies.apiKeyCache)
     let api = router.group()
         .add(middleware: BearerAuthMiddleware(keys: keys))
         .group(context: TenantRequestContext.self)

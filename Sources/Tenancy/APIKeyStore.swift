@@ -25,10 +25,14 @@ public struct APIKeyStore: Sendable {
 
     let client: PostgresClient
     let logger: Logger
+    let cache: APIKeyCache?
 
-    public init(client: PostgresClient, logger: Logger) {
+    /// - Parameter cache: checked keys to reuse; it answers only while an
+    ///   ``APIKeyRevocationListener`` keeps it current.
+    public init(client: PostgresClient, logger: Logger, cache: APIKeyCache? = nil) {
         self.client = client
         self.logger = logger
+        self.cache = cache
     }
 
     /// Makes a key for `tenantName`, creating the tenant on first use.
@@ -72,13 +76,21 @@ public struct APIKeyStore: Sendable {
     /// revoked token (callers cannot tell which, and neither can an attacker's timing).
     public func authenticate(bearer text: String) async throws -> APIKey? {
         guard let token = APIKeyToken.parse(text) else { return nil }
+        let presented = token.secretDigest
+        if let cached = cache?.entry(for: token.keyID) {
+            return constantTimeEquals(cached.digest, presented) ? cached.key : nil
+        }
+        let generation = cache?.generation
         let rows = try await client.execute(KeyLookupStatement(keyID: token.keyID), logger: logger)
         for try await (digest, scopeNames, createdAt, tenantID, tenantName) in rows {
-            guard constantTimeEquals(Array(buffer: digest), token.secretDigest) else { return nil }
-            return APIKey(
+            let stored = Array(buffer: digest)
+            guard constantTimeEquals(stored, presented) else { return nil }
+            let key = APIKey(
                 id: token.keyID, tenant: Tenant(id: tenantID, name: tenantName),
                 scopes: Set(scopeNames.compactMap(Scope.init(rawValue:))), createdAt: createdAt, revokedAt: nil
             )
+            if let cache, let generation { cache.store(key, digest: stored, ifGeneration: generation) }
+            return key
         }
         return nil
     }
@@ -91,7 +103,10 @@ public struct APIKeyStore: Sendable {
             "UPDATE api_keys SET revoked_at = now() WHERE id = \(keyID) AND revoked_at IS NULL RETURNING id",
             logger: logger
         )
-        for try await _ in rows { return true }
+        for try await _ in rows {
+            cache?.evict(keyID)
+            return true
+        }
         return false
     }
 

@@ -129,6 +129,43 @@ import Testing
         }
     }
 
+    @Test func cachedKeysAreForgottenWhenRevokedElsewhere() async throws {
+        try await TestDatabase.withClient { client in
+            let cache = APIKeyCache()
+            let store = APIKeyStore(client: client, logger: TestDatabase.logger, cache: cache)
+            let issued = try await store.create(tenantName: "cached")
+            // Without a listener the cache stays off.
+            #expect(try await store.authenticate(bearer: issued.token) != nil)
+            #expect(cache.count == 0)
+
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await APIKeyRevocationListener(client: client, cache: cache, logger: TestDatabase.logger).run() }
+                let cached = try await eventually { try await store.authenticate(bearer: issued.token) != nil && cache.count == 1 }
+                #expect(cached)
+                // The cached key still needs its own secret.
+                var forged = Array(issued.token)
+                forged[forged.count - 10] = forged[forged.count - 10] == "A" ? "B" : "A"
+                #expect(try await store.authenticate(bearer: String(forged)) == nil)
+
+                // Revoked by hand in SQL, as an operator or another Grey process would.
+                try await client.query("UPDATE api_keys SET revoked_at = now() WHERE id = \(issued.key.id)", logger: TestDatabase.logger)
+                let refused = try await eventually { try await store.authenticate(bearer: issued.token) == nil }
+                #expect(refused)
+                #expect(cache.count == 0)
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Whether `condition` holds within five seconds.
+    private func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
     @Test func secretsAreNotStored() async throws {
         try await TestDatabase.withClient { client in
             let store = APIKeyStore(client: client, logger: TestDatabase.logger)
