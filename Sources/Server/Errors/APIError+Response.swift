@@ -44,7 +44,11 @@ enum ProblemMember: Encodable {
 
 extension JSONEncoder {
     /// An encoder with stable member order, for bodies that are compared byte for byte.
-    static var sortedKeys: JSONEncoder {
+    /// One shared instance: its options never change after this, and encoding is
+    /// thread-safe.
+    static let sortedKeys: JSONEncoder = makeSortedKeys()
+
+    static func makeSortedKeys() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder

@@ -26,14 +26,15 @@ public struct JSONResponse<Body: Encodable & Sendable>: ResponseGenerator {
 
 extension JSONEncoder {
     /// The API's encoder: RFC 3339 UTC timestamps with milliseconds, stable key order.
-    static var api: JSONEncoder {
-        let encoder = JSONEncoder.sortedKeys
+    /// Shared, like ``sortedKeys``.
+    static let api: JSONEncoder = {
+        let encoder = JSONEncoder.makeSortedKeys()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(rfc3339Milliseconds(date))
         }
         return encoder
-    }
+    }()
 }
 
 /// `date` as RFC 3339 UTC with milliseconds (`2026-11-23T09:41:31.123Z`), formatted by

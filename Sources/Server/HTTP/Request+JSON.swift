@@ -2,6 +2,9 @@ import Foundation
 public import Hummingbird
 import NIOCore
 
+/// One decoder for every request body: its options never change and decoding is thread-safe.
+private let sharedDecoder = JSONDecoder()
+
 extension Request {
     /// Reads a JSON body of at most ``AppRequestContext/maxJSONBodySize`` bytes.
     /// Throws 413 `too_large` for a longer body, 415 for a non-JSON content type and
@@ -20,6 +23,6 @@ extension Request {
             }
         }
         guard buffer.readableBytes > 0 else { throw APIError.invalidRequest("The request needs a JSON body.") }
-        return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
+        return try sharedDecoder.decode(Value.self, from: Data(buffer.readableBytesView))
     }
 }
