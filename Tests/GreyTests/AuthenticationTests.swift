@@ -157,15 +157,6 @@ import Testing
         }
     }
 
-    /// Whether `condition` holds within five seconds.
-    private func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<100 {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return false
-    }
-
     @Test func secretsAreNotStored() async throws {
         try await TestDatabase.withClient { client in
             let store = APIKeyStore(client: client, logger: TestDatabase.logger)

@@ -79,7 +79,7 @@ extension BatchPoster {
     /// A key first seen by ``claimKeys(of:on:)`` may have been taken since by another
     /// transaction (another Grey process, say): the insert waits for that transaction and,
     /// if it committed, the whole batch is run again, and then replays its response.
-    func store(_ responses: [(ClaimKey, StoredResponse, fingerprint: [UInt8])], on connection: PostgresConnection) async throws {
+    func store(_ responses: [KeyedResponse], on connection: PostgresConnection) async throws {
         guard !responses.isEmpty else { return }
         let rows = try await connection.query(
             """
@@ -87,8 +87,8 @@ extension BatchPoster {
                 INSERT INTO idempotency_keys (tenant_id, key, request_sha256, status, response_body)
                 SELECT u.tenant_id, u.key, u.digest, u.status, u.body
                 FROM unnest(
-                    \(responses.map(\.0.tenantID)), \(responses.map(\.0.key)), \(responses.map { ByteBuffer(bytes: $0.fingerprint) }),
-                    \(responses.map(\.1.status)), \(responses.map { ByteBuffer(bytes: $0.1.body) })
+                    \(responses.map(\.key.tenantID)), \(responses.map(\.key.key)), \(responses.map { ByteBuffer(bytes: $0.fingerprint) }),
+                    \(responses.map(\.response.status)), \(responses.map { ByteBuffer(bytes: $0.response.body) })
                 ) AS u(tenant_id, key, digest, status, body)
                 ORDER BY u.tenant_id, u.key
                 ON CONFLICT DO NOTHING

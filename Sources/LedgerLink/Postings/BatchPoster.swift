@@ -34,13 +34,15 @@ struct BatchPoster {
         let createdAt = try await insert(accepted, on: connection)
 
         var results = [Result<PostingResult, any Error>?](repeating: nil, count: jobs.count)
-        var stored: [(ClaimKey, StoredResponse, fingerprint: [UInt8])] = []
+        var stored: [KeyedResponse] = []
         for index in running {
             let job = jobs[index]
             let outcome = decisions[index]!.map { planned in planned.transaction(createdAt: createdAt[planned.id] ?? Date()) }
             let response = job.idempotency.map { $0.render(outcome) }
             if let response, let idempotency = job.idempotency {
-                stored.append((ClaimKey(tenantID: job.tenantID, key: idempotency.key), response, idempotency.fingerprint))
+                stored.append(KeyedResponse(
+                    key: ClaimKey(tenantID: job.tenantID, key: idempotency.key), fingerprint: idempotency.fingerprint, response: response
+                ))
             }
             switch outcome {
             case .success(let transaction): results[index] = .success(.posted(transaction, stored: response))
@@ -48,7 +50,7 @@ struct BatchPoster {
             }
         }
         try await store(stored, on: connection)
-        return answerFollowers(jobs, claims: claims, results: results, stored: Dictionary(stored.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first }))
+        return answerFollowers(jobs, claims: claims, results: results, stored: Dictionary(stored.map { ($0.key, $0.response) }, uniquingKeysWith: { first, _ in first }))
     }
 
     /// Requests that repeat a key of an earlier request in the same batch get that

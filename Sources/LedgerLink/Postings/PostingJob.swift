@@ -15,3 +15,10 @@ struct ClaimKey: Hashable {
     let tenantID: UUID
     let key: String
 }
+
+/// A keyed request's response, to be written under its key with the request's fingerprint.
+struct KeyedResponse {
+    let key: ClaimKey
+    let fingerprint: [UInt8]
+    let response: StoredResponse
+}
