@@ -119,10 +119,23 @@ import Testing
 
 /// Timestamps are formatted by hand on the hot path; they must read as Foundation's do.
 @Suite struct TimestampFormatTests {
-    @Test(arguments: [0.0, 1.5, 1_700_000_000.123, 1_795_000_000.999, 951_782_400.0, -1.25])
+    @Test(arguments: [0.0, 1.5, 1_700_000_000.1234, 1_795_000_000.9994, 951_782_400.0, -1.25])
     func matchesFoundation(_ seconds: Double) {
         let date = Date(timeIntervalSince1970: seconds)
         let expected = date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
         #expect(rfc3339Milliseconds(date) == expected)
+    }
+
+    /// PostgreSQL keeps whole microseconds; a Double only approximates them (…122999 for
+    /// .123). Such an instant prints its own millisecond however it reached a Date.
+    @Test(arguments: [Int64(849_000_000_123_000), 849_000_000_999_000, 849_000_000_000_999, 1_000])
+    func wholeMicrosecondsPrintTheirMillisecond(_ microsecondsSince2000: Int64) {
+        let start2000 = Date(timeIntervalSince1970: 946_684_800)
+        let asPostgresNIODecodes = Date(timeInterval: Double(microsecondsSince2000) / 1_000_000, since: start2000)
+        let sinceEpoch = Date(timeIntervalSince1970: Double(microsecondsSince2000 + 946_684_800_000_000) / 1_000_000)
+        let milliseconds = (microsecondsSince2000 % 1_000_000) / 1000
+        let suffix = "." + String(repeating: "0", count: 3 - String(milliseconds).count) + String(milliseconds) + "Z"
+        #expect(rfc3339Milliseconds(asPostgresNIODecodes).hasSuffix(suffix))
+        #expect(rfc3339Milliseconds(asPostgresNIODecodes) == rfc3339Milliseconds(sinceEpoch))
     }
 }

@@ -40,11 +40,12 @@ extension JSONEncoder {
 /// `date` as RFC 3339 UTC with milliseconds (`2026-11-23T09:41:31.123Z`), formatted by
 /// hand: this runs for every timestamp of every response.
 func rfc3339Milliseconds(_ date: Date) -> String {
-    // Whole seconds, then the fraction truncated to milliseconds, as Foundation does.
-    let interval = date.timeIntervalSince1970
-    let whole = interval.rounded(.down)
-    var seconds = time_t(whole)
-    let milliseconds = min(999, Int((interval - whole) * 1000))
+    // Rounded to the microsecond first (PostgreSQL's precision, which a Double only
+    // approximates), then truncated to milliseconds: the same instant always prints alike.
+    let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+    let (quotient, remainder) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
+    var seconds = time_t(remainder < 0 ? quotient - 1 : quotient)
+    let milliseconds = Int((remainder < 0 ? remainder + 1_000_000 : remainder) / 1000)
     var parts = tm()
     gmtime_r(&seconds, &parts)
     func pad(_ value: Int32, _ width: Int) -> String {
