@@ -3,44 +3,41 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Posts one batch of requests on one open database transaction, in a fixed number of
-/// statements whatever the batch's size:
+/// Posts one batch of requests on one open database transaction, in two statements
+/// whatever the batch's size:
 ///
-/// 1. look up the Idempotency-Keys (a key committed before is replayed, not run again);
-/// 2. lock every account the batch touches, in one global order (by id), so that no two
-///    batches can wait on each other: deadlock-free by construction;
-/// 3. read the accounts' latest balances and the external references and reversals
-///    already taken, in a snapshot taken after the locks are held;
-/// 4. judge each request in queue order (``BatchPlanner``);
-/// 5. insert the accepted transactions and their entries in one statement, which the
-///    database checks again (balance chain, no negative wallet, debits equal credits);
-/// 6. store each keyed request's response under its key (a key another transaction took
-///    meanwhile makes the batch run again, and then replay that response).
+/// 1. read (``read(_:on:)``): look up the Idempotency-Keys, lock every account the batch
+///    touches in one global order (by id), so that no two batches can wait on each other
+///    (deadlock-free by construction), then read the accounts' latest balances and the
+///    external references and reversals already taken, after the locks are held;
+/// 2. judge each request in queue order (``BatchPlanner``): a committed key is replayed,
+///    not run again;
+/// 3. write (``write(_:responses:createdAt:on:)``): the accepted transactions, their
+///    entries, which the database checks again (balance chain, no negative wallet, debits
+///    equal credits), and each keyed request's response under its key. A key another
+///    transaction took meanwhile makes the batch run again, and then replay that response.
 ///
 /// The caller commits; only then are the results handed out.
 struct BatchPoster {
     let logger: Logger
 
     func post(_ jobs: [PostingJob], on connection: PostgresConnection) async throws -> [Result<PostingResult, any Error>] {
-        let claims = try await claimKeys(of: jobs, on: connection)
-        let running = jobs.indices.filter { claims[$0].runs }
-        var planner = try await makePlanner(for: running.map { jobs[$0] }, on: connection)
-
-        var decisions: [Int: Result<PlannedTransaction, LedgerError>] = [:]
-        for index in running {
-            decisions[index] = planner.plan(jobs[index].request, tenantID: jobs[index].tenantID, id: Identifier.makeUUID())
-        }
-        let accepted = running.compactMap { index -> PlannedTransaction? in try? decisions[index]?.get() }
-        let createdAt = try await insert(accepted, on: connection)
+        let snapshot = try await read(jobs, on: connection)
+        let claims = claimKeys(of: jobs, stored: snapshot.storedKeys)
+        var planner = BatchPlanner(accounts: snapshot.accounts, externalRefs: snapshot.externalRefs, reversals: snapshot.reversals)
+        let createdAt = snapshot.lockedAt
 
         var results = [Result<PostingResult, any Error>?](repeating: nil, count: jobs.count)
-        var stored: [KeyedResponse] = []
-        for index in running {
+        var accepted: [PlannedTransaction] = []
+        var responses: [KeyedResponse] = []
+        for index in jobs.indices where claims[index].runs {
             let job = jobs[index]
-            let outcome = decisions[index]!.map { planned in planned.transaction(createdAt: createdAt[planned.id] ?? Date()) }
+            let decision = planner.plan(job.request, tenantID: job.tenantID, id: Identifier.makeUUID())
+            if case .success(let planned) = decision { accepted.append(planned) }
+            let outcome = decision.map { $0.transaction(createdAt: createdAt) }
             let response = job.idempotency.map { $0.render(outcome) }
             if let response, let idempotency = job.idempotency {
-                stored.append(KeyedResponse(
+                responses.append(KeyedResponse(
                     key: ClaimKey(tenantID: job.tenantID, key: idempotency.key), fingerprint: idempotency.fingerprint, response: response
                 ))
             }
@@ -49,8 +46,8 @@ struct BatchPoster {
             case .failure(let error): results[index] = .success(.rejected(error, stored: response))
             }
         }
-        try await store(stored, on: connection)
-        return answerFollowers(jobs, claims: claims, results: results, stored: Dictionary(stored.map { ($0.key, $0.response) }, uniquingKeysWith: { first, _ in first }))
+        try await write(accepted, responses: responses, createdAt: snapshot.lockedAtMicroseconds, on: connection)
+        return answerFollowers(jobs, claims: claims, results: results, stored: Dictionary(responses.map { ($0.key, $0.response) }, uniquingKeysWith: { first, _ in first }))
     }
 
     /// Requests that repeat a key of an earlier request in the same batch get that
@@ -81,43 +78,61 @@ struct BatchPoster {
         }
     }
 
-    /// Inserts the accepted transactions and their entries; returns each one's creation time.
-    private func insert(_ transactions: [PlannedTransaction], on connection: PostgresConnection) async throws -> [UUID: Date] {
-        guard !transactions.isEmpty else { return [:] }
+    /// Inserts the accepted transactions, their entries and the keyed responses in one
+    /// statement. Keys go in key order, so two batches never wait on each other's keys in
+    /// opposite orders (and every account lock is already held, so a batch holding keys
+    /// never waits for accounts).
+    private func write(
+        _ transactions: [PlannedTransaction], responses: [KeyedResponse], createdAt microseconds: Int64, on connection: PostgresConnection
+    ) async throws {
+        guard !transactions.isEmpty || !responses.isEmpty else { return }
         let noReversal = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         let lines = transactions.flatMap { transaction in transaction.entries.enumerated().map { (transaction, $0.element, $0.offset + 1) } }
-        // One statement: the transactions, then all their entries, which the database
-        // checks together when the statement ends (chain and balance).
+        // The entries are checked together when the statement ends (chain and balance).
         let rows = try await connection.query(
             """
-            WITH added AS (
-                INSERT INTO transactions (tenant_id, id, type, currency, amount, memo, external_ref, reverses_id)
-                SELECT t.tenant_id, t.id, t.type, t.currency, t.amount, NULLIF(t.memo, ''), NULLIF(t.external_ref, ''), NULLIF(t.reverses_id, \(noReversal))
+            WITH moment AS (
+                SELECT timestamptz 'epoch' + \(microseconds) * interval '1 microsecond' AS at
+            ), added AS (
+                INSERT INTO transactions (tenant_id, id, type, currency, amount, memo, external_ref, reverses_id, created_at)
+                SELECT t.tenant_id, t.id, t.type, t.currency, t.amount, NULLIF(t.memo, ''), NULLIF(t.external_ref, ''),
+                       NULLIF(t.reverses_id, \(noReversal)), moment.at
                 FROM unnest(
                     \(transactions.map(\.tenantID)), \(transactions.map(\.id)), \(transactions.map(\.request.type.rawValue)),
                     \(transactions.map(\.request.currency.code)), \(transactions.map(\.amount.minorUnits)),
                     \(transactions.map { $0.request.memo ?? "" }), \(transactions.map { $0.request.externalRef ?? "" }),
                     \(transactions.map { $0.request.reversesID ?? noReversal })
                 ) WITH ORDINALITY AS t(tenant_id, id, type, currency, amount, memo, external_ref, reverses_id, position)
+                CROSS JOIN moment
                 ORDER BY t.position
-                RETURNING id, created_at
             ), posted AS (
-                INSERT INTO entries (tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, allow_negative)
-                SELECT e.tenant_id, e.account_id, e.sequence, e.transaction_id, e.line, e.direction, e.amount, e.currency, e.balance_after, e.allow_negative
+                INSERT INTO entries (tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, allow_negative, created_at)
+                SELECT e.tenant_id, e.account_id, e.sequence, e.transaction_id, e.line, e.direction, e.amount, e.currency, e.balance_after, e.allow_negative, moment.at
                 FROM unnest(
                     \(lines.map(\.0.tenantID)), \(lines.map(\.1.posting.accountID)), \(lines.map(\.1.sequence)),
                     \(lines.map(\.0.id)), \(lines.map { Int64($0.2) }), \(lines.map(\.1.posting.direction.rawValue)), \(lines.map(\.1.posting.amount.minorUnits)),
                     \(lines.map(\.0.request.currency.code)), \(lines.map(\.1.balanceAfter)), \(lines.map(\.1.allowsNegative))
                 ) WITH ORDINALITY AS e(tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, allow_negative, position)
+                CROSS JOIN moment
                 ORDER BY e.position
+            ), stored AS (
+                INSERT INTO idempotency_keys (tenant_id, key, request_sha256, status, response_body)
+                SELECT u.tenant_id, u.key, u.digest, u.status, u.body
+                FROM unnest(
+                    \(responses.map(\.key.tenantID)), \(responses.map(\.key.key)), \(responses.map { ByteBuffer(bytes: $0.fingerprint) }),
+                    \(responses.map(\.response.status)), \(responses.map { ByteBuffer(bytes: $0.response.body) })
+                ) AS u(tenant_id, key, digest, status, body)
+                ORDER BY u.tenant_id, u.key
+                ON CONFLICT DO NOTHING
+                RETURNING 1
             )
-            SELECT id, created_at FROM added
+            SELECT count(*) FROM stored
             """,
             logger: logger
         )
-        var createdAt: [UUID: Date] = [:]
-        for try await (id, date) in rows.decode((UUID, Date).self) { createdAt[id] = date }
-        return createdAt
+        for try await count in rows.decode(Int.self) where count != responses.count {
+            throw ConcurrentWriteConflict("an Idempotency-Key of this batch was committed by another transaction meanwhile")
+        }
     }
 }
 

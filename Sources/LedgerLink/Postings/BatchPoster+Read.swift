@@ -1,0 +1,78 @@
+import Foundation
+import PostgresNIO
+
+/// What a batch knows once its accounts are locked: every read of the batch, made in one
+/// call of `ledger_read_batch` (migration 0006), so in one round trip.
+struct BatchSnapshot {
+    /// Idempotency-Keys of the batch committed before, with their request fingerprints.
+    var storedKeys: [ClaimKey: (fingerprint: [UInt8], response: StoredResponse)] = [:]
+    var accounts: [AccountKey: AccountState] = [:]
+    var externalRefs: [BatchPlanner.ExternalRefKey: UUID] = [:]
+    var reversals: [AccountKey: UUID] = [:]
+    /// When the locks were all held, in whole microseconds since 1970: every transaction
+    /// of the batch is created at this instant.
+    var lockedAtMicroseconds: Int64 = 0
+
+    var lockedAt: Date { Date(timeIntervalSince1970: Double(lockedAtMicroseconds) / 1_000_000) }
+}
+
+extension BatchPoster {
+    /// Looks up the batch's Idempotency-Keys, locks every account its requests name (in
+    /// id order), then reads in a snapshot taken after the locks: the accounts' latest
+    /// balances and the external references and reversals already committed.
+    func read(_ jobs: [PostingJob], on connection: PostgresConnection) async throws -> BatchSnapshot {
+        var seenKeys = Set<ClaimKey>()
+        let keys = jobs.compactMap { job in job.idempotency.map { ClaimKey(tenantID: job.tenantID, key: $0.key) } }
+            .filter { seenKeys.insert($0).inserted }
+        var seenAccounts = Set<AccountKey>()
+        let accounts = jobs.flatMap { job in job.request.accountIDs.map { AccountKey(tenantID: job.tenantID, accountID: $0) } }
+            .filter { seenAccounts.insert($0).inserted }
+        let refs = jobs.compactMap { job in job.request.externalRef.map { (job.tenantID, $0) } }
+        let reversed = jobs.compactMap { job in job.request.reversesID.map { (job.tenantID, $0) } }
+
+        let rows = try await connection.query(
+            """
+            SELECT kind, tenant_id, id, label, other_id, currency, allow_negative, status, sequence, balance,
+                   digest, response_status, response_body, at_microseconds
+            FROM ledger_read_batch(
+                \(keys.map(\.tenantID)), \(keys.map(\.key)),
+                \(accounts.map(\.tenantID)), \(accounts.map(\.accountID)),
+                \(refs.map(\.0)), \(refs.map(\.1)),
+                \(reversed.map(\.0)), \(reversed.map(\.1))
+            )
+            """,
+            logger: logger
+        )
+        var snapshot = BatchSnapshot()
+        for try await row in rows.decode(
+            (String, UUID?, UUID?, String?, UUID?, String?, Bool?, String?, Int64?, Int64?, ByteBuffer?, Int?, ByteBuffer?, Int64?).self
+        ) {
+            let (kind, tenantID, id, label, otherID, currency, allowsNegative, status, sequence, balance, digest, responseStatus, body, at) = row
+            switch kind {
+            case "k":
+                guard let tenantID, let label, let digest, let responseStatus, let body else { continue }
+                snapshot.storedKeys[ClaimKey(tenantID: tenantID, key: label)] = (
+                    Array(buffer: digest), StoredResponse(status: responseStatus, body: Array(buffer: body))
+                )
+            case "a":
+                guard let tenantID, let id, let label, let type = AccountType(rawValue: label), let currency, let allowsNegative,
+                      let sequence, let balance else { continue }
+                snapshot.accounts[AccountKey(tenantID: tenantID, accountID: id)] = AccountState(
+                    type: type, currency: currency, allowsNegative: allowsNegative, isWallet: status != nil,
+                    isFrozen: status == "frozen", sequence: sequence, balance: balance
+                )
+            case "r":
+                guard let tenantID, let id, let label else { continue }
+                snapshot.externalRefs[BatchPlanner.ExternalRefKey(tenantID: tenantID, ref: label)] = id
+            case "v":
+                guard let tenantID, let id, let otherID else { continue }
+                snapshot.reversals[AccountKey(tenantID: tenantID, accountID: otherID)] = id
+            case "t":
+                if let at { snapshot.lockedAtMicroseconds = at }
+            default:
+                continue
+            }
+        }
+        return snapshot
+    }
+}
