@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Database", "Tenancy", "LedgerLink", "Ingest", "Preview", "Origin",
+                "Database", "Tenancy", "LedgerLink", "Ingest", "Preview", "Origin", "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -93,6 +93,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Content-addressed blob storage (the filesystem store; object stores later).
+        .target(
+            name: "Storage",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Signed uploads and the file allow-list.
         .target(name: "Ingest", swiftSettings: strictSettings),
         // Validation and preview workers.
@@ -102,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "GreyTests",
             dependencies: [
-                "Server", "Database", "Tenancy", "LedgerLink",
+                "Server", "Database", "Tenancy", "LedgerLink", "Storage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

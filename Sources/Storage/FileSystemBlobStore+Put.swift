@@ -1,0 +1,84 @@
+import Crypto
+public import NIOCore
+
+extension FileSystemBlobStore {
+    public func put<Body: AsyncSequence & Sendable>(
+        _ digest: BlobDigest, size: Int64, from body: Body,
+        inspect: @Sendable (ByteBuffer) async throws -> Void
+    ) async throws -> BlobInfo where Body.Element == ByteBuffer {
+        let staging = "\(root)/staging/\(stagingName())"
+        let file = try await PosixFile.offload { try PosixFile.createExclusive(staging) }
+        do {
+            try await receive(body, into: file, size: size, digest: digest, inspect: inspect)
+            try await PosixFile.offload { try file.sync() }
+            let final = path(of: digest)
+            try await PosixFile.offload {
+                let folder = final.prefix(upTo: final.lastIndex(of: "/")!)
+                let parent = folder.prefix(upTo: folder.lastIndex(of: "/")!)
+                try PosixPath.makeDirectory(String(parent))
+                try PosixPath.makeDirectory(String(folder))
+                // Equal bytes already stored: keep those, drop the copy.
+                if try PosixPath.renameUnlessTaken(staging, to: final) {
+                    try PosixPath.syncDirectory(String(folder))
+                } else {
+                    try PosixPath.remove(staging)
+                }
+            }
+            return BlobInfo(digest: digest, size: size)
+        } catch {
+            try? await PosixFile.offload { try PosixPath.remove(staging) }
+            throw error
+        }
+    }
+
+    /// Streams `body` into `file`, hashing it, refusing it at the first byte past `size`.
+    /// Each write runs on the thread pool while the next chunks are hashed.
+    private func receive<Body: AsyncSequence & Sendable>(
+        _ body: Body, into file: PosixFile, size: Int64, digest: BlobDigest,
+        inspect: @Sendable (ByteBuffer) async throws -> Void
+    ) async throws where Body.Element == ByteBuffer {
+        var hasher = SHA256()
+        var received: Int64 = 0
+        let prefixLength = Int(min(size, Int64(BlobStoreLimits.inspectedPrefix)))
+        var prefix: ByteBuffer? = allocator.buffer(capacity: prefixLength)
+        var pending = allocator.buffer(capacity: Self.writeSize)
+        var writing: Task<Void, any Error>?
+        defer { writing?.cancel() }
+
+        func flush() async throws {
+            try await writing?.value
+            let chunk = pending
+            writing = Task { try await PosixFile.offload { try file.writeAll(chunk) } }
+            pending = allocator.buffer(capacity: Self.writeSize)
+        }
+
+        for try await chunk in body {
+            received += Int64(chunk.readableBytes)
+            guard received <= size else { throw BlobStoreError.tooLong(declared: size) }
+            chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+            if var head = prefix {
+                head.writeImmutableBuffer(chunk.getSlice(at: chunk.readerIndex, length: min(chunk.readableBytes, prefixLength - head.readableBytes))!)
+                prefix = head
+                if head.readableBytes == BlobStoreLimits.inspectedPrefix {
+                    prefix = nil
+                    try await inspect(head)
+                }
+            }
+            pending.writeImmutableBuffer(chunk)
+            if pending.readableBytes >= Self.writeSize { try await flush() }
+        }
+        guard received == size else { throw BlobStoreError.tooShort(declared: size, received: received) }
+        let actual = BlobDigest(bytes: Array(hasher.finalize()))!
+        guard actual == digest else { throw BlobStoreError.digestMismatch(declared: digest, actual: actual) }
+        if let head = prefix { try await inspect(head) }
+        try await flush()
+        try await writing?.value
+        writing = nil
+    }
+
+    /// A staging file name no other upload can pick.
+    private func stagingName() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.joined(separator: "-")
+    }
+}

@@ -1,0 +1,84 @@
+public import NIOCore
+
+/// Blobs as files under one directory: `blobs/ab/cd/abcd…` (the digest's first two bytes
+/// spread the files over 65,536 folders), written through `staging/` on the same
+/// filesystem so that a blob appears whole, by one rename, or not at all.
+public struct FileSystemBlobStore: BlobStore {
+    public let root: String
+    let allocator = ByteBufferAllocator()
+
+    /// Bytes gathered before each write: few system calls, little memory per upload.
+    static let writeSize = 1 << 20
+    /// Bytes per chunk when reading.
+    static let readSize = 256 << 10
+
+    /// - Parameter root: the store's directory, created (with its `staging/` and `blobs/`)
+    ///   if missing. Leftovers in `staging/` from a crash are removed.
+    public init(root: String) throws {
+        self.root = root
+        for directory in [root, root + "/staging", root + "/blobs"] { try PosixPath.makeDirectory(directory) }
+        for leftover in try PosixPath.entries(of: root + "/staging") { try PosixPath.remove(root + "/staging/" + leftover) }
+    }
+
+    /// Where the blob `digest` lives (whether or not it is stored).
+    public func path(of digest: BlobDigest) -> String {
+        let hex = digest.hex
+        let utf8 = Array(hex.utf8)
+        let first = String(decoding: utf8[0..<2], as: UTF8.self)
+        let second = String(decoding: utf8[2..<4], as: UTF8.self)
+        return "\(root)/blobs/\(first)/\(second)/\(hex)"
+    }
+
+    public func head(_ digest: BlobDigest) async throws -> BlobInfo? {
+        let path = path(of: digest)
+        return try await PosixFile.offload { try PosixPath.size(of: path) }.map { BlobInfo(digest: digest, size: $0) }
+    }
+
+    public func read(_ digest: BlobDigest, range: Range<Int64>?) async throws -> BlobReadStream {
+        let path = path(of: digest)
+        guard let (file, size) = try await PosixFile.offload({ () -> (PosixFile, Int64)? in
+            guard let file = try PosixFile.openForReading(path), let size = try PosixPath.size(of: path) else { return nil }
+            return (file, size)
+        }) else { throw BlobStoreError.notFound(digest) }
+        let wanted = range ?? 0..<size
+        guard wanted.lowerBound >= 0, wanted.upperBound <= size else { throw BlobStoreError.rangeOutOfBounds(wanted, size: size) }
+        let allocator = allocator
+        let next = NextOffset(wanted.lowerBound)
+        return BlobReadStream {
+            let offset = next.value
+            guard offset < wanted.upperBound else { return nil }
+            let count = Int(min(Int64(Self.readSize), wanted.upperBound - offset))
+            let chunk = try await PosixFile.offload { try file.read(count: count, at: offset, allocator: allocator) }
+            guard chunk.readableBytes == count else { throw BlobStoreError.io(operation: "read (the blob shrank)", errno: 0) }
+            next.value = offset + Int64(count)
+            return chunk
+        }
+    }
+
+    public func delete(_ digest: BlobDigest) async throws {
+        let path = path(of: digest)
+        try await PosixFile.offload { try PosixPath.remove(path) }
+    }
+
+    public func list() async throws -> [BlobDigest] {
+        let blobs = root + "/blobs"
+        return try await PosixFile.offload {
+            var digests: [BlobDigest] = []
+            for first in try PosixPath.entries(of: blobs) {
+                for second in try PosixPath.entries(of: "\(blobs)/\(first)") {
+                    for name in try PosixPath.entries(of: "\(blobs)/\(first)/\(second)") {
+                        if let digest = BlobDigest(hex: name) { digests.append(digest) }
+                    }
+                }
+            }
+            return digests
+        }
+    }
+}
+
+/// The read position of one stream; its chunks are asked for one after another.
+private final class NextOffset: @unchecked Sendable {
+    // Safe: an AsyncThrowingStream calls its unfolding closure for one element at a time.
+    var value: Int64
+    init(_ value: Int64) { self.value = value }
+}
