@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Database", "Tenancy", "LedgerLink", "Ingest", "Preview", "Origin", "Storage",
+                "Database", "Tenancy", "LedgerLink", "Ingest", "Preview", "Origin", "Storage", "Signing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -103,6 +103,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // HMAC-signed URLs with rotating keys, for uploads and downloads.
+        .target(
+            name: "Signing",
+            dependencies: ["Database", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         // Signed uploads and the file allow-list.
         .target(name: "Ingest", swiftSettings: strictSettings),
         // Validation and preview workers.
@@ -112,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "GreyTests",
             dependencies: [
-                "Server", "Database", "Tenancy", "LedgerLink", "Storage",
+                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
