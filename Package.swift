@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "GreyCommand",
             dependencies: [
-                "Server", "Database", "Tenancy", "LedgerLink",
+                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -109,8 +109,20 @@ let package = Package(
             dependencies: ["Database", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
-        // Signed uploads and the file allow-list.
-        .target(name: "Ingest", swiftSettings: strictSettings),
+        // libmagic (Debian's libmagic-dev), for sniffing uploaded bytes.
+        .systemLibrary(name: "CMagic", pkgConfig: "libmagic", providers: [.apt(["libmagic-dev"])]),
+        // Signed uploads, the file allow-list, content sniffing, the files table.
+        .target(
+            name: "Ingest",
+            dependencies: [
+                "CMagic", "Database", "Storage", "Signing",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Validation and preview workers.
         .target(name: "Preview", swiftSettings: strictSettings),
         // Signed, ranged, cached reads.
@@ -118,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "GreyTests",
             dependencies: [
-                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing",
+                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Ingest",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

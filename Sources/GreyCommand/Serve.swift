@@ -7,6 +7,7 @@ import PostgresNIO
 import Server
 import LedgerLink
 import ServiceLifecycle
+import Storage
 import Tenancy
 
 /// `grey serve`: the HTTP API on the embedded or configured database.
@@ -24,6 +25,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("cors-origins"), help: "Comma-separated browser origins allowed to call the API (env GREY_CORS_ORIGINS).")
     var corsOrigins: String?
 
+    @Option(name: .customLong("public-url"), help: "The origin clients reach Grey on, for the URLs it hands out (env GREY_PUBLIC_URL; default: each request's Host).")
+    var publicURL: String?
+
     var configuration: ServerConfiguration {
         get throws {
             let environment = options.environment
@@ -33,19 +37,28 @@ struct Serve: AsyncParsableCommand {
             }
             let origins = (corsOrigins ?? environment["GREY_CORS_ORIGINS"] ?? "")
                 .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            return ServerConfiguration(
+            var configuration = ServerConfiguration(
                 host: host ?? environment["GREY_HOST"] ?? "127.0.0.1",
                 port: port,
                 dataDirectory: options.resolvedDataDirectory,
                 corsOrigins: origins
             )
+            if let url = publicURL ?? environment["GREY_PUBLIC_URL"] {
+                guard url.hasPrefix("http://") || url.hasPrefix("https://"), !url.hasSuffix("/") else {
+                    throw ValidationError("the public URL must be an origin such as https://files.example.com (no trailing slash)")
+                }
+                configuration.publicURL = url
+            }
+            return configuration
         }
     }
 
     func run() async throws {
         let logger = try options.bootstrapLogging(toStandardOutput: true)
         let configuration = try self.configuration
-        try FileManager.default.createDirectory(atPath: configuration.blobDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let blobs = try FileSystemBlobStore(root: configuration.blobDirectory)
+        let signingKeys = try SigningKeySource(dataDirectory: configuration.dataDirectory, environment: options.environment).load()
 
         let location = options.databaseLocation
         let opened = try await location.open(logger: logger)
@@ -62,7 +75,9 @@ struct Serve: AsyncParsableCommand {
         let isEmbedded = opened.lease != nil
         let app = buildApplication(
             configuration: configuration,
-            dependencies: AppDependencies(database: client, logger: logger, apiKeyCache: apiKeyCache),
+            dependencies: AppDependencies(
+                database: client, logger: logger, apiKeyCache: apiKeyCache, blobs: blobs, signingKeys: signingKeys
+            ),
             services: services,
             beforeServerStarts: {
                 try await Migrator.bundled().apply(on: client, logger: logger)

@@ -1,8 +1,11 @@
 public import Hummingbird
+import Ingest
 public import Logging
 public import PostgresNIO
 public import Prometheus
 public import ServiceLifecycle
+public import Signing
+public import Storage
 import LedgerLink
 public import Tenancy
 
@@ -13,15 +16,21 @@ public struct AppDependencies: Sendable {
     public var logger: Logger
     /// Checked API keys; on only while an ``APIKeyRevocationListener`` runs beside the app.
     public var apiKeyCache: APIKeyCache
+    /// Where uploaded bytes are kept.
+    public var blobs: any BlobStore
+    /// The keys that sign upload (and download) URLs.
+    public var signingKeys: SigningKeyRing
 
     public init(
         database: PostgresClient, metrics: HTTPMetrics = HTTPMetrics(registry: PrometheusCollectorRegistry()), logger: Logger,
-        apiKeyCache: APIKeyCache = APIKeyCache()
+        apiKeyCache: APIKeyCache = APIKeyCache(), blobs: any BlobStore, signingKeys: SigningKeyRing
     ) {
         self.database = database
         self.metrics = metrics
         self.logger = logger
         self.apiKeyCache = apiKeyCache
+        self.blobs = blobs
+        self.signingKeys = signingKeys
     }
 }
 
@@ -55,6 +64,14 @@ public func buildRouter(
     TransactionsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
     AccountsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
     MerchantsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
+
+    let files = FileStore(client: dependencies.database, logger: dependencies.logger)
+    let uploads = Uploads(
+        files: files, blobs: dependencies.blobs, signer: URLSigner(keys: dependencies.signingKeys), sniffer: ContentSniffer(),
+        policy: configuration.uploadPolicy
+    )
+    UploadsController(uploads: uploads, publicURL: configuration.publicURL).addRoutes(to: api, open: router, catalogue: catalogue)
+    FilesController(files: files).addRoutes(to: api, catalogue: catalogue)
     return router
 }
 
@@ -69,6 +86,9 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     var app = Application(
         router: buildRouter(configuration: configuration, dependencies: dependencies),
+        // A connection that sends nothing for this long is closed, an upload stalled
+        // mid-body included (its staging file is then removed).
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "grey"),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

@@ -1,3 +1,5 @@
+public import Ingest
+
 /// Settings of the HTTP server, read from flags and the environment by `grey serve`.
 public struct ServerConfiguration: Sendable {
     public var host: String
@@ -6,6 +8,12 @@ public struct ServerConfiguration: Sendable {
     public var dataDirectory: String
     /// Browser origins allowed to call the API (`*` for any).
     public var corsOrigins: [String]
+    /// The origin clients reach Grey on (`https://files.example.com`), for the absolute
+    /// URLs Grey hands out; nil uses each request's Host.
+    public var publicURL: String?
+    /// Seconds a connection may send nothing before it is closed.
+    public var idleTimeoutSeconds = 30
+    public var uploadPolicy = UploadPolicy()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = ".grey", corsOrigins: [String] = []) {
         self.host = host

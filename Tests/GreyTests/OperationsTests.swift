@@ -22,8 +22,9 @@ import Yams
 
     @Test func readinessFailsWithoutStorage() async throws {
         let app = try await TestApp.make()
-        try FileManager.default.removeItem(atPath: app.configuration.blobDirectory)
         try await app.test { client in
+            // The storage goes away while the server runs.
+            try FileManager.default.removeItem(atPath: app.configuration.blobDirectory)
             let response = try await client.send(.get, "/readyz")
             #expect(response.status == .serviceUnavailable)
             #expect(response.json["code"] as? String == "not_ready")

@@ -1,4 +1,5 @@
 import Hummingbird
+import Ingest
 import LedgerLink
 import NIOCore
 
@@ -11,6 +12,8 @@ extension APIError {
             return error
         case let error as LedgerError:
             return APIError(ledger: error)
+        case let error as UploadError:
+            return APIError(upload: error)
         case is NIOTooManyBytesError:
             return .tooLarge(limit: AppRequestContext.maxJSONBodySize)
         case let error as DecodingError:

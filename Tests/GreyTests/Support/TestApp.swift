@@ -4,6 +4,8 @@ import HummingbirdTesting
 import Logging
 import PostgresNIO
 import Server
+import Signing
+import Storage
 
 /// The real router on a fresh database, for `app.test(.router)` and `.live`.
 struct TestApp {
@@ -12,6 +14,10 @@ struct TestApp {
     let database: PostgresClient.Configuration
     let client: PostgresClient
     let catalogue = RouteCatalogue()
+    /// The app's blob store, on its data directory.
+    var blobs: FileSystemBlobStore { try! FileSystemBlobStore(root: configuration.blobDirectory) }
+    /// The keys the test apps sign URLs with.
+    static let signingKeys = SigningKeyRing(active: .generate(id: "test"))
 
     /// A data directory with a blob folder, and a client on a fresh database.
     static func make(corsOrigins: [String] = []) async throws -> TestApp {
@@ -30,7 +36,10 @@ struct TestApp {
         Application(
             router: buildRouter(
                 configuration: configuration,
-                dependencies: AppDependencies(database: client, logger: TestDatabase.logger),
+                dependencies: AppDependencies(
+                    database: client, logger: TestDatabase.logger,
+                    blobs: blobs, signingKeys: Self.signingKeys
+                ),
                 catalogue: catalogue
             ),
             services: [client],

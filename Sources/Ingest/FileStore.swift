@@ -1,0 +1,93 @@
+public import Database
+public import Foundation
+public import Logging
+public import PostgresNIO
+import Storage
+
+/// The files table, every query scoped by tenant.
+public struct FileStore: Sendable {
+    public static let identifier = Identifier(prefix: "fil")
+
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    static let columns = """
+        id, tenant_id, filename, declared_type, detected_type, size, sha256, status, rejection_code, rejection_detail,
+        upload_expires_at, created_at
+        """
+
+    /// Records a file whose bytes are still to come.
+    func create(
+        tenantID: UUID, filename: String, type: FileType, declaredType: String, size: Int64, sha256: BlobDigest, expiresAt: Date
+    ) async throws -> StoredFile {
+        let ext = FileType.extension(of: filename) ?? ""
+        let rows = try await client.query(
+            """
+            INSERT INTO files (tenant_id, id, filename, extension, declared_type, size, sha256, status, upload_expires_at)
+            VALUES (\(tenantID), \(Identifier.makeUUID()), \(filename), \(ext), \(declaredType), \(size),
+                    \(ByteBuffer(bytes: sha256.bytes)), 'awaiting_upload', \(expiresAt))
+            RETURNING \(unescaped: Self.columns)
+            """,
+            logger: logger
+        )
+        for try await file in rows.decode(FileRow.self) { return try StoredFile(row: file) }
+        throw UploadError.notFound
+    }
+
+    /// The file, or nil when this tenant has none with this id.
+    public func file(tenantID: UUID, id: UUID) async throws -> StoredFile? {
+        let rows = try await client.query(
+            "SELECT \(unescaped: Self.columns) FROM files WHERE tenant_id = \(tenantID) AND id = \(id)",
+            logger: logger
+        )
+        for try await file in rows.decode(FileRow.self) { return try StoredFile(row: file) }
+        return nil
+    }
+
+    /// Marks the file's bytes received and queues its processing, in one transaction:
+    /// no file is ever `processing` without a job. Nil when the file was not awaiting
+    /// its upload (another upload of it finished first).
+    func markUploaded(tenantID: UUID, id: UUID, detectedType: String) async throws -> StoredFile? {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE files SET status = 'processing', detected_type = \(detectedType), uploaded_at = now(), updated_at = now()
+                WHERE tenant_id = \(tenantID) AND id = \(id) AND status = 'awaiting_upload'
+                RETURNING \(unescaped: Self.columns)
+                """,
+                logger: logger
+            )
+            var updated: StoredFile?
+            for try await file in rows.decode(FileRow.self) { updated = try StoredFile(row: file) }
+            guard let updated else { return nil }
+            try await connection.query(
+                "INSERT INTO jobs (tenant_id, file_id, kind) VALUES (\(tenantID), \(id), 'process_file')",
+                logger: logger
+            )
+            return updated
+        }
+    }
+}
+
+/// One row of ``FileStore/columns``.
+typealias FileRow = (UUID, UUID, String, String, String?, Int64, ByteBuffer, String, String?, String?, Date, Date)
+
+extension StoredFile {
+    init(row: FileRow) throws {
+        let (id, tenantID, filename, declaredType, detectedType, size, sha256, status, rejectionCode, rejectionDetail, expiresAt, createdAt) = row
+        guard let digest = BlobDigest(bytes: Array(buffer: sha256)), let status = Status(rawValue: status) else {
+            throw UploadError.notFound
+        }
+        self.init(
+            id: id, tenantID: tenantID, filename: filename, declaredType: declaredType, detectedType: detectedType,
+            size: size, sha256: digest, status: status,
+            rejection: rejectionCode.map { Rejection(code: $0, detail: rejectionDetail ?? "") },
+            uploadExpiresAt: expiresAt, createdAt: createdAt
+        )
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Database
+import Ingest
+import Storage
+import Tenancy
+
+/// A file as the API shows it.
+struct FileBody: Encodable, Sendable {
+    struct Rejection: Encodable, Sendable {
+        var code: String
+        var detail: String
+    }
+
+    /// A preview of the file (made by the preview workers).
+    struct Preview: Encodable, Sendable {
+        var kind: String
+        var width: Int
+        var height: Int
+        var contentType: String
+        var url: String
+    }
+
+    var id: String
+    var filename: String
+    var declaredType: String
+    var detectedType: String?
+    var size: Int64
+    var sha256: String
+    var status: String
+    var rejection: Rejection?
+    var previews: [Preview]
+    var transactionIds: [String]
+    var createdAt: Date
+
+    init(_ file: StoredFile) {
+        id = FileStore.identifier.format(file.id)
+        filename = file.filename
+        declaredType = file.declaredType
+        detectedType = file.detectedType
+        size = file.size
+        sha256 = file.sha256.hex
+        status = file.status.rawValue
+        rejection = file.rejection.map { Rejection(code: $0.code, detail: $0.detail) }
+        previews = []
+        transactionIds = []
+        createdAt = file.createdAt
+    }
+}
+
+/// The answer to `POST /v1/uploads`.
+struct UploadBody: Encodable, Sendable {
+    struct Upload: Encodable, Sendable {
+        var method: String
+        var url: String
+        var headers: [String: String]
+        var expiresAt: Date
+    }
+
+    var fileId: String
+    var file: FileBody
+    var upload: Upload
+}
