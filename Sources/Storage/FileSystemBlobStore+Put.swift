@@ -1,4 +1,3 @@
-import Crypto
 public import NIOCore
 
 extension FileSystemBlobStore {
@@ -31,31 +30,21 @@ extension FileSystemBlobStore {
         }
     }
 
-    /// Streams `body` into `file`, hashing it, refusing it at the first byte past `size`.
-    /// Each write runs on the thread pool while the next chunks are hashed.
+    /// Streams `body` into `file`, refusing it at the first byte past `size`; the blocks
+    /// are hashed and written on other threads while the next ones arrive.
     private func receive<Body: AsyncSequence & Sendable>(
         _ body: Body, into file: PosixFile, size: Int64, digest: BlobDigest,
         inspect: @Sendable (ByteBuffer) async throws -> Void
     ) async throws where Body.Element == ByteBuffer {
-        var hasher = SHA256()
+        let pipeline = BlockPipeline(file: file)
         var received: Int64 = 0
         let prefixLength = Int(min(size, Int64(BlobStoreLimits.inspectedPrefix)))
         var prefix: ByteBuffer? = allocator.buffer(capacity: prefixLength)
         var pending = allocator.buffer(capacity: Self.writeSize)
-        var writing: Task<Void, any Error>?
-        defer { writing?.cancel() }
-
-        func flush() async throws {
-            try await writing?.value
-            let chunk = pending
-            writing = Task { try await PosixFile.offload { try file.writeAll(chunk) } }
-            pending = allocator.buffer(capacity: Self.writeSize)
-        }
 
         for try await chunk in body {
             received += Int64(chunk.readableBytes)
             guard received <= size else { throw BlobStoreError.tooLong(declared: size) }
-            chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
             if var head = prefix {
                 head.writeImmutableBuffer(chunk.getSlice(at: chunk.readerIndex, length: min(chunk.readableBytes, prefixLength - head.readableBytes))!)
                 prefix = head
@@ -65,15 +54,16 @@ extension FileSystemBlobStore {
                 }
             }
             pending.writeImmutableBuffer(chunk)
-            if pending.readableBytes >= Self.writeSize { try await flush() }
+            if pending.readableBytes >= Self.writeSize {
+                try await pipeline.submit(pending)
+                pending = allocator.buffer(capacity: Self.writeSize)
+            }
         }
         guard received == size else { throw BlobStoreError.tooShort(declared: size, received: received) }
-        let actual = BlobDigest(bytes: Array(hasher.finalize()))!
+        if pending.readableBytes > 0 { try await pipeline.submit(pending) }
+        let actual = try await pipeline.finish()
         guard actual == digest else { throw BlobStoreError.digestMismatch(declared: digest, actual: actual) }
         if let head = prefix { try await inspect(head) }
-        try await flush()
-        try await writing?.value
-        writing = nil
     }
 
     /// A staging file name no other upload can pick.

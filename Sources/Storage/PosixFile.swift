@@ -72,6 +72,14 @@ final class PosixFile: @unchecked Sendable {
         return buffer
     }
 
+    /// Asks the kernel to start writing `length` bytes at `offset` to disk now (and to
+    /// drop them from the page cache once written), so that the final ``sync()`` finds
+    /// little left to flush and a large upload does not fill the cache. Advisory: errors
+    /// are ignored, ``sync()`` is what guarantees durability.
+    func startWriteback(offset: Int64, length: Int64) {
+        _ = posix_fadvise(descriptor, off_t(offset), off_t(length), POSIX_FADV_DONTNEED)
+    }
+
     func sync() throws {
         guard fsync(descriptor) == 0 else { throw BlobStoreError.io(operation: "fsync", errno: errno) }
     }
