@@ -6,6 +6,8 @@
 #      the stream, sniffs it, writes it, fsyncs it, renames it)
 #   2. openssl dgst -sha256 of the file      (hashing alone)
 #   3. cp of the file on the same disk       (copying alone, no fsync)
+#   4. dd … conv=fsync of the file           (a durable copy: what the disk allows when,
+#                                             as Grey does, the bytes must be on disk)
 # The file starts with an MP4 box header so that it passes the type check.
 # Usage: bench/ingest.sh [size in MiB, default 1024] [runs, default 3]
 set -euo pipefail
@@ -31,6 +33,7 @@ best() { sort -g | head -1; }
 sha256=$(openssl dgst -sha256 -r "$file" | cut -d' ' -f1)
 openssl_s=$(for _ in $(seq "$runs"); do seconds openssl dgst -sha256 "$file"; done | best)
 cp_s=$(for _ in $(seq "$runs"); do rm -f "$work/copy"; seconds cp "$file" "$work/copy"; done | best)
+dd_s=$(for _ in $(seq "$runs"); do rm -f "$work/copy"; seconds dd if="$file" of="$work/copy" bs=1M conv=fsync status=none; done | best)
 rm -f "$work/copy"
 
 upload_once() {
@@ -46,11 +49,13 @@ upload_once() {
 grey_s=$(for _ in $(seq "$runs"); do upload_once; done | best)
 rss_kib=$(awk '/VmHWM/ {print $2}' "/proc/$grey_pid/status")
 
-grey_rate=$(rate "$grey_s"); openssl_rate=$(rate "$openssl_s"); cp_rate=$(rate "$cp_s")
+grey_rate=$(rate "$grey_s"); openssl_rate=$(rate "$openssl_s"); cp_rate=$(rate "$cp_s"); dd_rate=$(rate "$dd_s")
 slower=$(( openssl_rate < cp_rate ? openssl_rate : cp_rate ))
 printf '\n%-52s %10s\n' "run ($mebibytes MiB file, best of $runs, page cache warm)" "MiB/s"
 printf '%-52s %10s\n' "grey signed PUT (hash, sniff, write, fsync, rename)" "$grey_rate"
 printf '%-52s %10s\n' "openssl dgst -sha256 (reference)" "$openssl_rate"
 printf '%-52s %10s\n' "cp on the same disk (reference)" "$cp_rate"
-printf '%-52s %10s\n' "ratio grey / slower reference" "$(ratio "$grey_rate" "$slower")"
+printf '%-52s %10s\n' "dd conv=fsync on the same disk (durable copy)" "$dd_rate"
+printf '%-52s %10s\n' "ratio grey / slower of openssl and cp" "$(ratio "$grey_rate" "$slower")"
+printf '%-52s %10s\n' "ratio grey / durable copy" "$(ratio "$grey_rate" "$dd_rate")"
 printf '%-52s %10s\n' "grey peak resident memory (MiB)" "$((rss_kib / 1024))"

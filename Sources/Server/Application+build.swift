@@ -88,7 +88,7 @@ public func buildApplication(
         router: buildRouter(configuration: configuration, dependencies: dependencies),
         // A connection that sends nothing for this long is closed, an upload stalled
         // mid-body included (its staging file is then removed).
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+        server: .http1LargeReads(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "grey"),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
