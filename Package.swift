@@ -123,6 +123,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The Postgres job queue: claims with SKIP LOCKED under a lease, retries, dead letters.
+        .target(
+            name: "Jobs",
+            dependencies: [
+                "Database",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Validation and preview workers.
         .target(name: "Preview", swiftSettings: strictSettings),
         // Signed, ranged, cached reads.
@@ -130,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "GreyTests",
             dependencies: [
-                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Ingest",
+                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Ingest", "Jobs",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,0 +1,121 @@
+public import Foundation
+public import Logging
+public import PostgresNIO
+
+/// The Postgres job queue: workers claim due jobs with `FOR UPDATE SKIP LOCKED` (so no two
+/// workers ever hold one job and none waits for another), under a lease; a job whose
+/// lease ran out is claimed again.
+public struct JobQueue: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    public let retry: RetryPolicy
+
+    public init(client: PostgresClient, logger: Logger, retry: RetryPolicy = RetryPolicy()) {
+        self.client = client
+        self.logger = logger
+        self.retry = retry
+    }
+
+    static let columns = "id, tenant_id, file_id, kind, state, attempts, run_after, lease_expires_at, claimed_by, last_error"
+
+    /// Claims the next due job (queued and due, or running with an expired lease) for
+    /// `worker`, leased for `lease`; nil when none is due.
+    public func claim(worker: String, lease: TimeInterval) async throws -> Job? {
+        // A candidate another worker is claiming right now is skipped, not waited for.
+        let rows = try await client.query(
+            """
+            WITH candidate AS (
+                SELECT id FROM jobs
+                WHERE (state = 'queued' AND run_after <= now()) OR (state = 'running' AND lease_expires_at < now())
+                ORDER BY run_after LIMIT 1
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE jobs SET state = 'running', attempts = attempts + 1, claimed_by = \(worker),
+                lease_expires_at = now() + \(lease) * interval '1 second', updated_at = now()
+            FROM candidate WHERE jobs.id = candidate.id
+            RETURNING \(unescaped: Self.columns.split(separator: ",").map { "jobs." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            """,
+            logger: logger
+        )
+        for try await row in rows.decode(JobRow.self) { return Job(row: row) }
+        return nil
+    }
+
+    /// Marks a claimed job done; false if `worker` no longer holds it (its lease ran out
+    /// and another worker claimed it).
+    @discardableResult
+    public func complete(_ job: Job, worker: String) async throws -> Bool {
+        try await update(
+            "UPDATE jobs SET state = 'done', lease_expires_at = NULL, last_error = NULL, updated_at = now() WHERE id = \(job.id) AND state = 'running' AND claimed_by = \(worker) RETURNING 1"
+        )
+    }
+
+    /// Records a failed attempt: the job is queued again after the policy's back-off, or
+    /// dead-lettered once it has failed ``RetryPolicy/maximumAttempts`` times.
+    @discardableResult
+    public func fail(_ job: Job, worker: String, error: String) async throws -> Job.State {
+        let isDead = job.attempts >= retry.maximumAttempts
+        let state = isDead ? Job.State.dead : .queued
+        let delay = retry.delay(afterAttempt: job.attempts)
+        _ = try await update(
+            """
+            UPDATE jobs SET state = \(state.rawValue), last_error = \(String(error.prefix(2000))), lease_expires_at = NULL,
+                run_after = now() + \(delay) * interval '1 second', updated_at = now()
+            WHERE id = \(job.id) AND state = 'running' AND claimed_by = \(worker) RETURNING 1
+            """
+        )
+        return state
+    }
+
+    /// Puts a dead (or done) job back in the queue with its attempts reset; false if no such job.
+    @discardableResult
+    public func requeue(id: Int64) async throws -> Bool {
+        try await update(
+            "UPDATE jobs SET state = 'queued', attempts = 0, run_after = now(), lease_expires_at = NULL, claimed_by = NULL, updated_at = now() WHERE id = \(id) AND state IN ('dead', 'done') RETURNING 1"
+        )
+    }
+
+    /// The newest jobs in `state` (every state when nil), at most `limit`.
+    public func list(state: Job.State?, limit: Int = 100) async throws -> [Job] {
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: Self.columns) FROM jobs
+            WHERE \(state?.rawValue) IS NULL OR state = \(state?.rawValue)
+            ORDER BY id DESC LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var jobs: [Job] = []
+        for try await row in rows.decode(JobRow.self) { jobs.append(Job(row: row)) }
+        return jobs
+    }
+
+    /// How many jobs are in each state (for metrics).
+    public func counts() async throws -> [Job.State: Int] {
+        let rows = try await client.query("SELECT state, count(*)::bigint FROM jobs GROUP BY state", logger: logger)
+        var counts = Dictionary(uniqueKeysWithValues: Job.State.allCases.map { ($0, 0) })
+        for try await (state, count) in rows.decode((String, Int64).self) {
+            if let state = Job.State(rawValue: state) { counts[state] = Int(count) }
+        }
+        return counts
+    }
+
+    private func update(_ query: PostgresQuery) async throws -> Bool {
+        let rows = try await client.query(query, logger: logger)
+        var changed = false
+        for try await _ in rows { changed = true }
+        return changed
+    }
+}
+
+typealias JobRow = (Int64, UUID, UUID, String, String, Int, Date, Date?, String?, String?)
+
+extension Job {
+    init(row: JobRow) {
+        let (id, tenantID, fileID, kind, state, attempts, runAfter, leaseExpiresAt, claimedBy, lastError) = row
+        self.init(
+            id: id, tenantID: tenantID, fileID: fileID, kind: kind, state: State(rawValue: state) ?? .queued, attempts: attempts,
+            runAfter: runAfter, leaseExpiresAt: leaseExpiresAt, claimedBy: claimedBy, lastError: lastError
+        )
+    }
+}
