@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "GreyCommand",
             dependencies: [
-                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing",
+                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Jobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

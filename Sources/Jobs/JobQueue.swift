@@ -80,7 +80,7 @@ public struct JobQueue: Sendable {
         let rows = try await client.query(
             """
             SELECT \(unescaped: Self.columns) FROM jobs
-            WHERE \(state?.rawValue) IS NULL OR state = \(state?.rawValue)
+            WHERE \(state?.rawValue)::text IS NULL OR state = \(state?.rawValue)::text
             ORDER BY id DESC LIMIT \(limit)
             """,
             logger: logger

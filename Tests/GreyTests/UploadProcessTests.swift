@@ -63,12 +63,14 @@ import Testing
         let fileID: String
     }
 
-    static func declare(port: Int, key: String, size: Int64, sha256: String) async throws -> Started {
+    static func declare(
+        port: Int, key: String, filename: String = "big.mp4", type: String = "video/mp4", size: Int64, sha256: String
+    ) async throws -> Started {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/uploads")
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: #"{"filename":"big.mp4","contentType":"video/mp4","size":\#(size),"sha256":"\#(sha256)"}"#))
+        request.body = .bytes(ByteBuffer(string: #"{"filename":"\#(filename)","contentType":"\#(type)","size":\#(size),"sha256":"\#(sha256)"}"#))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 20)
         let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
