@@ -9,6 +9,15 @@ struct JobsCommand: AsyncParsableCommand {
         commandName: "jobs", abstract: "Inspect and requeue background jobs.", subcommands: [List.self, Dead.self, Retry.self]
     )
 
+    /// Runs `body` with the queue of the configured database, migrated first.
+    static func withQueue<Result: Sendable>(_ options: CommonOptions, _ body: @Sendable (JobQueue) async throws -> Result) async throws -> Result {
+        let logger = try options.bootstrapLogging()
+        return try await options.databaseLocation.withDatabase(logger: logger) { client in
+            try await Migrator.bundled().apply(on: client, logger: logger)
+            return try await body(JobQueue(client: client, logger: logger))
+        }
+    }
+
     /// One line per job: id, state, attempts, kind, file, worker, last error.
     static func table(_ jobs: [Job]) -> String {
         guard !jobs.isEmpty else { return "no jobs" }
@@ -39,12 +48,7 @@ struct JobsCommand: AsyncParsableCommand {
                 return state
             }
             guard (1...1000).contains(limit) else { throw ValidationError("--limit must be 1 to 1000") }
-            let logger = try options.bootstrapLogging()
-            let jobs = try await options.databaseLocation.withDatabase(logger: logger) { client in
-                try await Migrator.bundled().apply(on: client, logger: logger)
-                return try await JobQueue(client: client, logger: logger).list(state: wanted, limit: limit)
-            }
-            print(JobsCommand.table(jobs))
+            print(JobsCommand.table(try await JobsCommand.withQueue(options) { try await $0.list(state: wanted, limit: limit) }))
         }
     }
 
@@ -54,12 +58,7 @@ struct JobsCommand: AsyncParsableCommand {
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
-            let logger = try options.bootstrapLogging()
-            let jobs = try await options.databaseLocation.withDatabase(logger: logger) { client in
-                try await Migrator.bundled().apply(on: client, logger: logger)
-                return try await JobQueue(client: client, logger: logger).list(state: .dead, limit: 1000)
-            }
-            print(JobsCommand.table(jobs))
+            print(JobsCommand.table(try await JobsCommand.withQueue(options) { try await $0.list(state: .dead, limit: 1000) }))
         }
     }
 
@@ -72,11 +71,7 @@ struct JobsCommand: AsyncParsableCommand {
         var id: Int64
 
         func run() async throws {
-            let logger = try options.bootstrapLogging()
-            let requeued = try await options.databaseLocation.withDatabase(logger: logger) { client in
-                try await Migrator.bundled().apply(on: client, logger: logger)
-                return try await JobQueue(client: client, logger: logger).requeue(id: id)
-            }
+            let requeued = try await JobsCommand.withQueue(options) { try await $0.requeue(id: id) }
             guard requeued else {
                 print("job \(id) is not dead or done (or does not exist)")
                 throw ExitCode(1)
