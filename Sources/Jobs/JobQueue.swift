@@ -50,6 +50,15 @@ public struct JobQueue: Sendable {
         )
     }
 
+    /// Extends the lease of a job `worker` still holds (a long job's heartbeat); false if
+    /// the worker lost it.
+    @discardableResult
+    public func extendLease(_ job: Job, worker: String, lease: TimeInterval) async throws -> Bool {
+        try await update(
+            "UPDATE jobs SET lease_expires_at = now() + \(lease) * interval '1 second', updated_at = now() WHERE id = \(job.id) AND state = 'running' AND claimed_by = \(worker) RETURNING 1"
+        )
+    }
+
     /// Records a failed attempt: the job is queued again after the policy's back-off, or
     /// dead-lettered once it has failed ``RetryPolicy/maximumAttempts`` times.
     @discardableResult
