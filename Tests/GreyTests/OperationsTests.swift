@@ -48,6 +48,9 @@ import Yams
             #expect(text.contains(#"grey_http_request_duration_seconds_bucket{route="/healthz",method="GET",status="200",le="+Inf"} 1"#))
             // Raw paths never become labels.
             #expect(!text.contains("nowhere"))
+            // The job queue, by state.
+            #expect(text.contains(#"grey_jobs_in_state{state="queued"} 0"#))
+            #expect(text.contains(#"grey_jobs_in_state{state="dead"} 0"#))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Jobs
 import Logging
 import PostgresNIO
 
@@ -23,7 +24,12 @@ struct OperationsController {
             try await readiness()
         }
         router.route(.get, "/metrics", in: catalogue) { _, _ in
-            Response(
+            // The queue's counts at scrape time; a scrape while the database is away still
+            // serves the rest.
+            if let counts = try? await JobQueue(client: database, logger: logger).counts() {
+                metrics.recordJobCounts(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }))
+            }
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))

@@ -29,6 +29,16 @@ public struct HTTPMetrics: Sendable {
         ).record(duration)
     }
 
+    /// Sets the number of jobs in each state (read from the queue at each scrape).
+    func recordJobCounts(_ counts: [String: Int]) {
+        for (state, count) in counts {
+            registry.makeGauge(
+                descriptor: .init(namespace: "grey", subsystem: "jobs", metricName: "in_state", helpText: "Background jobs by state"),
+                labels: [("state", state)]
+            ).set(Int64(count))
+        }
+    }
+
     /// The exposition text served at `/metrics`.
     public func exposition() -> [UInt8] {
         registry.emitToBuffer()
