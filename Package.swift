@@ -134,14 +134,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // libvips (Debian's libvips-dev) and the C calls Swift cannot make into it.
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .target(name: "CVipsShim", dependencies: ["CVips"]),
         // Validation and preview workers.
-        .target(name: "Preview", swiftSettings: strictSettings),
+        .target(name: "Preview", dependencies: ["CVipsShim"], swiftSettings: strictSettings),
         // Signed, ranged, cached reads.
         .target(name: "Origin", swiftSettings: strictSettings),
         .testTarget(
             name: "GreyTests",
             dependencies: [
-                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Ingest", "Jobs",
+                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Ingest", "Jobs", "Preview",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   libvips-dev libavformat-dev libavcodec-dev libswscale-dev libpoppler-glib-dev libmagic-dev
-  libpq-dev postgresql nginx util-linux passwd
+  pkg-config libpq-dev postgresql nginx util-linux passwd
   "$@"
 )
 

@@ -8,6 +8,11 @@ struct Sample: Sendable, CustomStringConvertible {
     let sha256: String
     /// `ok`, or the error code the file should provoke.
     let expected: String
+    /// Measured facts of good samples (nil where the manifest says `-`).
+    let width: Int?
+    let height: Int?
+    let durationMs: Int?
+    let pages: Int?
 
     var filename: String { String(path.split(separator: "/").last!) }
     var description: String { path }
@@ -29,7 +34,10 @@ struct Sample: Sendable, CustomStringConvertible {
         guard let text = try? String(contentsOfFile: folder + "/manifest.tsv", encoding: .utf8) else { return [] }
         return text.split(separator: "\n").dropFirst().map { line in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            return Sample(path: fields[0], declaredType: fields[1], size: Int(fields[2])!, sha256: fields[3], expected: fields[4])
+            return Sample(
+                path: fields[0], declaredType: fields[1], size: Int(fields[2])!, sha256: fields[3], expected: fields[4],
+                width: Int(fields[5]), height: Int(fields[6]), durationMs: Int(fields[7]), pages: Int(fields[8])
+            )
         }
     }()
 

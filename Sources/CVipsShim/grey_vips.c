@@ -1,0 +1,57 @@
+#include "grey_vips.h"
+#include <vips/vips.h>
+
+int grey_vips_start(void) {
+    if (VIPS_INIT("grey")) return -1;
+    vips_cache_set_max(0);
+    vips_block_untrusted_set(TRUE);
+    vips_concurrency_set(1);
+    return 0;
+}
+
+int grey_vips_header(const void *buffer, size_t length, int *width, int *height, int *pages, char **loader) {
+    const char *name = vips_foreign_find_load_buffer(buffer, length);
+    if (!name) return -1;
+    VipsImage *image = vips_image_new_from_buffer(buffer, length, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    if (!image) return -1;
+    *width = vips_image_get_width(image);
+    *height = vips_image_get_height(image);
+    *pages = vips_image_get_n_pages(image);
+    *loader = g_strdup(name);
+    g_object_unref(image);
+    return 0;
+}
+
+int grey_vips_thumbnail(const void *buffer, size_t length, int size, void **output, size_t *output_length, int *width, int *height) {
+    VipsImage *thumbnail = NULL;
+    // The loader's options: stop on truncation or a serious decode error.
+    if (vips_thumbnail_buffer((void *)buffer, length, &thumbnail, size, "height", size, "size", VIPS_SIZE_DOWN,
+                              "option_string", "fail_on=error", NULL)) return -1;
+    VipsImage *opaque = thumbnail;
+    if (vips_image_hasalpha(thumbnail)) {
+        VipsArrayDouble *white = vips_array_double_newv(3, 255.0, 255.0, 255.0);
+        int failed = vips_flatten(thumbnail, &opaque, "background", white, NULL);
+        vips_area_unref(VIPS_AREA(white));
+        if (failed) {
+            g_object_unref(thumbnail);
+            return -1;
+        }
+    }
+    int failed = vips_jpegsave_buffer(opaque, output, output_length, "Q", 82, "strip", TRUE, NULL);
+    if (!failed) {
+        *width = vips_image_get_width(opaque);
+        *height = vips_image_get_height(opaque);
+    }
+    if (opaque != thumbnail) g_object_unref(opaque);
+    g_object_unref(thumbnail);
+    return failed ? -1 : 0;
+}
+
+char *grey_vips_error(void) {
+    char *text = vips_error_buffer_copy();
+    return text;
+}
+
+void grey_vips_free(void *pointer) {
+    g_free(pointer);
+}
