@@ -137,8 +137,11 @@ let package = Package(
         // libvips (Debian's libvips-dev) and the C calls Swift cannot make into it.
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .target(name: "CVipsShim", dependencies: ["CVips"]),
+        // poppler-glib and cairo (Debian's libpoppler-glib-dev), with the same kind of shim.
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .target(name: "CPopplerShim", dependencies: ["CPoppler"]),
         // Validation and preview workers.
-        .target(name: "Preview", dependencies: ["CVipsShim"], swiftSettings: strictSettings),
+        .target(name: "Preview", dependencies: ["CVipsShim", "CPopplerShim"], swiftSettings: strictSettings),
         // Signed, ranged, cached reads.
         .target(name: "Origin", swiftSettings: strictSettings),
         .testTarget(

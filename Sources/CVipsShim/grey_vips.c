@@ -1,8 +1,15 @@
 #include "grey_vips.h"
 #include <vips/vips.h>
 
+static void drop_warning(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data) {
+    (void)domain; (void)level; (void)message; (void)data;
+}
+
 int grey_vips_start(void) {
     if (VIPS_INIT("grey")) return -1;
+    // Decoding untrusted files warns often (a truncated JPEG, per tile); what matters comes
+    // back as an error, so warnings are dropped rather than written to stderr.
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, drop_warning, NULL);
     vips_cache_set_max(0);
     vips_block_untrusted_set(TRUE);
     vips_concurrency_set(1);
