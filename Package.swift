@@ -140,8 +140,14 @@ let package = Package(
         // poppler-glib and cairo (Debian's libpoppler-glib-dev), with the same kind of shim.
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
         .target(name: "CPopplerShim", dependencies: ["CPoppler"]),
+        // libavformat and libavcodec (Debian's libavformat-dev, libavcodec-dev).
+        .systemLibrary(name: "CAV", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev", "libavcodec-dev"])]),
+        .target(
+            name: "CAVShim", dependencies: ["CAV"],
+            linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil")]
+        ),
         // Validation and preview workers.
-        .target(name: "Preview", dependencies: ["CVipsShim", "CPopplerShim"], swiftSettings: strictSettings),
+        .target(name: "Preview", dependencies: ["CVipsShim", "CPopplerShim", "CAVShim"], swiftSettings: strictSettings),
         // Signed, ranged, cached reads.
         .target(name: "Origin", swiftSettings: strictSettings),
         .testTarget(
