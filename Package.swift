@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Database", "Tenancy", "LedgerLink", "Ingest", "Preview", "Origin", "Storage", "Signing", "Jobs",
+                "Database", "Tenancy", "LedgerLink", "Ingest", "Origin", "Storage", "Signing", "Jobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

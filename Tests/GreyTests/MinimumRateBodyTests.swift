@@ -26,12 +26,9 @@ import Testing
 
     @Test func aTricklingBodyFailsAfterItsGracePeriod() async throws {
         let trickle = MinimumRateBody(Self.body(count: 20, size: 10, pause: .milliseconds(20)), policy: Self.policy(minimum: 1 << 20, grace: 0.1))
-        var received = 0
         await #expect(throws: UploadError.tooSlow) {
-            for try await chunk in trickle { received += chunk.readableBytes }
+            for try await _ in trickle {}
         }
-        // Within the grace period the chunks went through.
-        #expect(received > 0)
     }
 
     @Test func aBriskBodyPasses() async throws {
