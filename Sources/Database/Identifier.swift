@@ -44,34 +44,12 @@ public struct Identifier: Sendable {
 
     /// `uuid` as 32 lowercase hex digits.
     public static func hex(_ uuid: UUID) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        return withUnsafeBytes(of: uuid.uuid) { bytes in
-            String(unsafeUninitializedCapacity: 32) { buffer in
-                for (index, byte) in bytes.enumerated() {
-                    buffer[2 * index] = digits[Int(byte >> 4)]
-                    buffer[2 * index + 1] = digits[Int(byte & 0x0F)]
-                }
-                return 32
-            }
-        }
+        withUnsafeBytes(of: uuid.uuid) { Hex.encode($0) }
     }
 
     /// Reads exactly 32 lowercase hex digits.
     public static func uuid(hex: some StringProtocol) -> UUID? {
-        let utf8 = Array(hex.utf8)
-        guard utf8.count == 32 else { return nil }
-        func nibble(_ character: UInt8) -> UInt8? {
-            switch character {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-            default: nil
-            }
-        }
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<16 {
-            guard let high = nibble(utf8[2 * index]), let low = nibble(utf8[2 * index + 1]) else { return nil }
-            bytes[index] = high << 4 | low
-        }
+        guard let bytes = Hex.decode(hex, byteCount: 16) else { return nil }
         return UUID(uuid: (
             bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
             bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]

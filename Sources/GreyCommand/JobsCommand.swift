@@ -1,6 +1,7 @@
 import ArgumentParser
 import Database
 import Foundation
+import Ingest
 import Jobs
 
 /// `grey jobs`: look into the background job queue and requeue dead jobs.
@@ -24,7 +25,7 @@ struct JobsCommand: AsyncParsableCommand {
         let lines = jobs.map { job in
             [
                 String(job.id), job.state.rawValue, "attempts=\(job.attempts)", job.kind,
-                "file=fil_" + Identifier.hex(job.fileID), job.claimedBy.map { "worker=\($0)" } ?? "",
+                "file=" + FileStore.identifier.format(job.fileID), job.claimedBy.map { "worker=\($0)" } ?? "",
                 job.lastError.map { "error=\($0.prefix(200))" } ?? "",
             ].filter { !$0.isEmpty }.joined(separator: "  ")
         }

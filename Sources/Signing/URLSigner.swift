@@ -45,7 +45,7 @@ public struct URLSigner: Sendable {
         else { throw .badSignature }
         let signed = query.filter { $0.name != "sig" }
         let expected = Self.mac(key, method: method, path: path, parameters: signed)
-        guard Self.constantTimeEqual(expected, signature) else { throw .badSignature }
+        guard constantTimeEquals(expected, signature) else { throw .badSignature }
         guard Double(expires) > now.timeIntervalSince1970 else { throw .expired }
         values["expires"] = nil
         values["kid"] = nil
@@ -59,14 +59,6 @@ public struct URLSigner: Sendable {
             text += "\(part.utf8.count):\(part)\n"
         }
         return Array(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: key.secret)))
-    }
-
-    /// Compares every byte whatever the first difference, so timing tells nothing.
-    static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
     }
 
     /// Percent-encodes all but the unreserved characters of RFC 3986.
