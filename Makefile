@@ -11,6 +11,7 @@ setup:
 ## Build the service.
 build: setup
 	$(SWIFT) build --product grey
+	$(SWIFT) build --product grey-worker
 
 ## Build and start Grey on http://127.0.0.1:8080 with the embedded PostgreSQL.
 run: build

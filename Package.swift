@@ -12,7 +12,8 @@ let package = Package(
     name: "Grey",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "grey", targets: ["GreyCommand"])
+        .executable(name: "grey", targets: ["GreyCommand"]),
+        .executable(name: "grey-worker", targets: ["GreyWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -33,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "GreyCommand",
             dependencies: [
-                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Jobs", "Ingest",
+                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Jobs", "Ingest", "StructuredLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -41,6 +42,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `grey-worker`: one preview worker process (the decoders live only in these).
+        .executableTarget(
+            name: "GreyWorker",
+            dependencies: [
+                "Preview", "Database", "Storage", "Jobs", "Ingest", "StructuredLogging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Log lines as JSON objects, for every process.
+        .target(name: "StructuredLogging", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),
         // HTTP: routing, middleware, problem+json, operations endpoints.
         .target(
             name: "Server",
@@ -145,10 +161,24 @@ let package = Package(
         .systemLibrary(name: "CAV", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev", "libavcodec-dev"])]),
         .target(
             name: "CAVShim", dependencies: ["CAV"],
-            linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil")]
+            linkerSettings: [
+                .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil"),
+                .linkedLibrary("swscale"), .linkedLibrary("swresample"),
+            ]
         ),
+        // zlib (Debian's zlib1g-dev), for inflating OOXML zips under a byte cap.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Validation and preview workers.
-        .target(name: "Preview", dependencies: ["CVipsShim", "CPopplerShim", "CAVShim"], swiftSettings: strictSettings),
+        .target(
+            name: "Preview",
+            dependencies: [
+                "CVipsShim", "CPopplerShim", "CAVShim", "CZlib", "Database", "Ingest", "Storage", "Jobs",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Signed, ranged, cached reads.
         .target(name: "Origin", swiftSettings: strictSettings),
         .testTarget(

@@ -117,6 +117,20 @@ qpdf --encrypt secret owner 256 -- "$out/document.pdf" "$bad/encrypted.pdf"
 # zipbomb.docx: sniffs as a .docx, but word/document.xml inflates to 200 MiB (zip_bomb).
 python3 "$out/generate_office.py" zipbomb "$bad/zipbomb.docx"
 
+# truncated.png: the first half of photo.png (corrupt: its image data ends early).
+half "$out/photo.png" "$bad/truncated.png" 50
+# huge-header.png: a 128-byte PNG whose header claims 50000x50000 pixels (too_many_pixels,
+# refused from the header before any decode).
+python3 "$out/generate_bad.py" huge-png "$bad/huge-header.png"
+# broken-xref.pdf: document.pdf with startxref pointing into a page (corrupt; viewers
+# would rebuild the table, Grey refuses a PDF whose cross-reference table is not there).
+python3 "$out/generate_bad.py" broken-xref "$out/document.pdf" "$bad/broken-xref.pdf"
+# random-named.mp3: 4 KiB of pseudo-random bytes declared as MP3 (type_mismatch).
+python3 "$out/generate_bad.py" random "$bad/random-named.mp3"
+# html-named.pdf: an HTML page declared as a PDF (type_mismatch at upload).
+printf '<!DOCTYPE html>\n<html><head><title>Invoice</title></head>\n<body><p>An HTML page named like a PDF; the upload sniff must refuse it.</p></body></html>\n' \
+  >"$bad/html-named.pdf"
+
 # ---- manifest.tsv: declared type, size, checksum, expected outcome, measured facts ----
 
 declared() { # the MIME type the extension implies (as Debian's /etc/mime.types maps it)
@@ -182,6 +196,11 @@ row() { # row PATH EXPECTED (PATH relative to samples/)
   row bad/png-named.jpg type_mismatch
   row bad/encrypted.pdf encrypted
   row bad/zipbomb.docx zip_bomb
+  row bad/truncated.png corrupt
+  row bad/huge-header.png too_many_pixels
+  row bad/broken-xref.pdf corrupt
+  row bad/random-named.mp3 type_mismatch
+  row bad/html-named.pdf type_mismatch
 } >"$out/manifest.tsv"
 
 # The whole folder must stay under 5 MiB.

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  libvips-dev libavformat-dev libavcodec-dev libswscale-dev libpoppler-glib-dev libmagic-dev
+  libvips-dev libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libpoppler-glib-dev zlib1g-dev libmagic-dev
   pkg-config libpq-dev postgresql nginx util-linux passwd
   "$@"
 )

@@ -29,11 +29,47 @@ int grey_vips_header(const void *buffer, size_t length, int *width, int *height,
     return 0;
 }
 
+int grey_vips_header_file(const char *path, int *width, int *height, int *pages, char **loader) {
+    const char *name = vips_foreign_find_load(path);
+    if (!name) return -1;
+    VipsImage *image = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    if (!image) return -1;
+    *width = vips_image_get_width(image);
+    *height = vips_image_get_height(image);
+    *pages = vips_image_get_n_pages(image);
+    *loader = g_strdup(name);
+    g_object_unref(image);
+    return 0;
+}
+
+static int save_opaque_jpeg(VipsImage *thumbnail, void **output, size_t *output_length, int *width, int *height);
+
 int grey_vips_thumbnail(const void *buffer, size_t length, int size, void **output, size_t *output_length, int *width, int *height) {
     VipsImage *thumbnail = NULL;
     // The loader's options: stop on truncation or a serious decode error.
     if (vips_thumbnail_buffer((void *)buffer, length, &thumbnail, size, "height", size, "size", VIPS_SIZE_DOWN,
                               "option_string", "fail_on=error", NULL)) return -1;
+    return save_opaque_jpeg(thumbnail, output, output_length, width, height);
+}
+
+int grey_vips_thumbnail_file(const char *path, int size, void **output, size_t *output_length, int *width, int *height) {
+    VipsImage *thumbnail = NULL;
+    // Stop on truncation or a serious decode error.
+    if (vips_thumbnail(path, &thumbnail, size, "height", size, "size", VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_ERROR, NULL)) return -1;
+    return save_opaque_jpeg(thumbnail, output, output_length, width, height);
+}
+
+int grey_vips_encode(const void *pixels, int width, int height, int bands, int png, void **output, size_t *output_length) {
+    VipsImage *image = vips_image_new_from_memory(pixels, (size_t)width * height * bands, width, height, bands, VIPS_FORMAT_UCHAR);
+    if (!image) return -1;
+    int failed = png ? vips_pngsave_buffer(image, output, output_length, "compression", 6, "strip", TRUE, NULL)
+                     : vips_jpegsave_buffer(image, output, output_length, "Q", 82, "strip", TRUE, NULL);
+    g_object_unref(image);
+    return failed ? -1 : 0;
+}
+
+/// Flattens any alpha on white and saves a stripped JPEG; takes ownership of `thumbnail`.
+static int save_opaque_jpeg(VipsImage *thumbnail, void **output, size_t *output_length, int *width, int *height) {
     VipsImage *opaque = thumbnail;
     if (vips_image_hasalpha(thumbnail)) {
         VipsArrayDouble *white = vips_array_double_newv(3, 255.0, 255.0, 255.0);

@@ -3,6 +3,7 @@ import Database
 import Foundation
 import Logging
 import Server
+import StructuredLogging
 
 /// Options every command shares. Each flag falls back to its environment variable,
 /// then to the default; secrets (the database URL) come from the environment only.

@@ -2,6 +2,8 @@ import ArgumentParser
 import Database
 import Foundation
 import Hummingbird
+import Ingest
+import Jobs
 import Logging
 import PostgresNIO
 import Server
@@ -27,6 +29,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("public-url"), help: "The origin clients reach Grey on, for the URLs it hands out (env GREY_PUBLIC_URL; default: each request's Host).")
     var publicURL: String?
+
+    @Option(help: "Preview worker processes to run beside the server; 0 runs none (env GREY_WORKERS, default: one per core, at most 8).")
+    var workers: Int?
 
     var configuration: ServerConfiguration {
         get throws {
@@ -70,6 +75,16 @@ struct Serve: AsyncParsableCommand {
         services.append(IdempotencyKeyExpiry(client: client, logger: logger))
         let apiKeyCache = APIKeyCache()
         services.append(APIKeyRevocationListener(client: client, cache: apiKeyCache, logger: logger))
+
+        let workerCount = workers ?? options.environment["GREY_WORKERS"].flatMap(Int.init) ?? min(8, ProcessInfo.processInfo.activeProcessorCount)
+        guard (0...64).contains(workerCount) else { throw ValidationError("--workers must be 0 to 64") }
+        if workerCount > 0 {
+            services.append(WorkerPool(
+                executable: try WorkerPool.siblingExecutable(), count: workerCount,
+                arguments: ["--data-dir", configuration.dataDirectory] + (options.logLevel.map { ["--log-level", $0] } ?? []),
+                queue: JobQueue(client: client, logger: logger), files: FileStore(client: client, logger: logger), blobs: blobs, logger: logger
+            ))
+        }
 
         let developmentKey = DevelopmentKey(dataDirectory: configuration.dataDirectory)
         let isEmbedded = opened.lease != nil

@@ -16,9 +16,18 @@ public struct FileStore: Sendable {
         self.logger = logger
     }
 
+    /// A file row's columns; what the workers made is folded into two JSON texts (media
+    /// when ready, previews smallest first) so a file is still one row and one round trip.
     static let columns = """
         id, tenant_id, filename, declared_type, detected_type, size, sha256, status, rejection_code, rejection_detail,
-        upload_expires_at, created_at
+        upload_expires_at, created_at,
+        CASE WHEN status = 'ready' THEN jsonb_strip_nulls(jsonb_build_object(
+            'width', width, 'height', height, 'durationMs', duration_ms, 'pages', pages, 'videoCodec', video_codec,
+            'audioCodec', audio_codec, 'sampleRate', sample_rate, 'channels', channels))::text END,
+        (SELECT jsonb_agg(jsonb_build_object(
+            'kind', p.kind, 'width', p.width, 'height', p.height, 'contentType', p.content_type, 'size', p.size,
+            'sha256', encode(p.sha256, 'hex')) ORDER BY p.width, p.kind)::text
+         FROM file_previews p WHERE p.tenant_id = files.tenant_id AND p.file_id = files.id)
         """
 
     /// Records a file whose bytes are still to come.
@@ -75,19 +84,37 @@ public struct FileStore: Sendable {
 }
 
 /// One row of ``FileStore/columns``.
-typealias FileRow = (UUID, UUID, String, String, String?, Int64, ByteBuffer, String, String?, String?, Date, Date)
+typealias FileRow = (UUID, UUID, String, String, String?, Int64, ByteBuffer, String, String?, String?, Date, Date, String?, String?)
 
 extension StoredFile {
     init(row: FileRow) throws {
-        let (id, tenantID, filename, declaredType, detectedType, size, sha256, status, rejectionCode, rejectionDetail, expiresAt, createdAt) = row
+        let (id, tenantID, filename, declaredType, detectedType, size, sha256, status, rejectionCode, rejectionDetail, expiresAt, createdAt,
+             media, previews) = row
         guard let digest = BlobDigest(bytes: Array(buffer: sha256)), let status = Status(rawValue: status) else {
             throw UploadError.notFound
         }
+        let decoder = JSONDecoder()
         self.init(
             id: id, tenantID: tenantID, filename: filename, declaredType: declaredType, detectedType: detectedType,
             size: size, sha256: digest, status: status,
             rejection: rejectionCode.map { Rejection(code: $0, detail: rejectionDetail ?? "") },
-            uploadExpiresAt: expiresAt, createdAt: createdAt
+            uploadExpiresAt: expiresAt, createdAt: createdAt,
+            media: try media.map { try decoder.decode(FileMedia.self, from: Data($0.utf8)) },
+            previews: try previews.map { try decoder.decode([PreviewRow].self, from: Data($0.utf8)).compactMap(\.preview) } ?? []
         )
+    }
+}
+
+/// A preview as the files query spells it in JSON.
+private struct PreviewRow: Decodable {
+    var kind: FilePreview.Kind
+    var width: Int
+    var height: Int
+    var contentType: String
+    var size: Int64
+    var sha256: String
+
+    var preview: FilePreview? {
+        BlobDigest(hex: sha256).map { FilePreview(kind: kind, width: width, height: height, contentType: contentType, size: size, sha256: $0) }
     }
 }

@@ -25,4 +25,8 @@ public struct StoredFile: Sendable, Equatable {
     public let rejection: Rejection?
     public let uploadExpiresAt: Date
     public let createdAt: Date
+    /// What the workers measured, once the file is ready.
+    public let media: FileMedia?
+    /// The previews the workers made, smallest first.
+    public let previews: [FilePreview]
 }

@@ -46,6 +46,14 @@ extension Uploads {
                 let detected = try await sniffer.mimeType(of: head)
                 guard type.matchesDetected(detected) else { throw UploadError.typeMismatch(detected: detected) }
             }
+        } catch UploadError.typeMismatch(let detected) {
+            // The bytes are fixed by the signed sha256, so no later PUT can succeed: the
+            // file is rejected for good (nothing was stored).
+            _ = try await files.reject(
+                tenantID: tenantID, id: id, from: .awaitingUpload, code: "type_mismatch",
+                detail: "the content is \(detected), not \(file.declaredType)"
+            )
+            throw UploadError.typeMismatch(detected: detected)
         } catch let error as BlobStoreError {
             switch error {
             case .tooLong: throw UploadError.tooLarge(limit: file.size)

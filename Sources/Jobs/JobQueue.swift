@@ -76,6 +76,19 @@ public struct JobQueue: Sendable {
         return state
     }
 
+    /// Gives back a job `worker` holds without counting the attempt (the worker is
+    /// shutting down): it is due again at once, for another worker.
+    @discardableResult
+    public func release(_ job: Job, worker: String) async throws -> Bool {
+        try await update(
+            """
+            UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0), lease_expires_at = NULL, run_after = now(),
+                updated_at = now()
+            WHERE id = \(job.id) AND state = 'running' AND claimed_by = \(worker) RETURNING 1
+            """
+        )
+    }
+
     /// Puts a dead (or done) job back in the queue with its attempts reset; false if no such job.
     @discardableResult
     public func requeue(id: Int64) async throws -> Bool {
@@ -99,6 +112,17 @@ public struct JobQueue: Sendable {
         return jobs
     }
 
+    /// The jobs `worker` holds now (a supervisor settles them when the worker ends).
+    public func running(claimedBy worker: String) async throws -> [Job] {
+        let rows = try await client.query(
+            "SELECT \(unescaped: Self.columns) FROM jobs WHERE state = 'running' AND claimed_by = \(worker)",
+            logger: logger
+        )
+        var jobs: [Job] = []
+        for try await row in rows.decode(JobRow.self) { jobs.append(Job(row: row)) }
+        return jobs
+    }
+
     /// How many jobs are in each state (for metrics).
     public func counts() async throws -> [Job.State: Int] {
         let rows = try await client.query("SELECT state, count(*)::bigint FROM jobs GROUP BY state", logger: logger)
@@ -107,6 +131,13 @@ public struct JobQueue: Sendable {
             if let state = Job.State(rawValue: state) { counts[state] = Int(count) }
         }
         return counts
+    }
+
+    /// How many queued jobs failed at least once and wait for their retry (for metrics).
+    public func retryingCount() async throws -> Int {
+        let rows = try await client.query("SELECT count(*)::bigint FROM jobs WHERE state = 'queued' AND last_error IS NOT NULL", logger: logger)
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
     }
 
     private func update(_ query: PostgresQuery) async throws -> Bool {

@@ -71,6 +71,7 @@ public struct JobWorker: Service {
 
     func process(_ job: Job) async {
         let started = ContinuousClock.now
+        logger.info("job started", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "file": "\(job.fileID)", "attempt": "\(job.attempts)"])
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -84,6 +85,10 @@ public struct JobWorker: Service {
             }
             try await queue.complete(job, worker: name)
             logger.info("job done", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "duration": "\(ContinuousClock.now - started)"])
+        } catch is CancellationError {
+            // Shutting down mid-job: the job goes back for another worker, the attempt uncounted.
+            _ = try? await Task { try await queue.release(job, worker: name) }.value
+            logger.info("job given back at shutdown", metadata: ["job": "\(job.id)", "kind": "\(job.kind)"])
         } catch {
             let state = try? await queue.fail(job, worker: name, error: String(describing: error))
             logger.warning(

@@ -70,8 +70,10 @@ public func buildRouter(
         files: files, blobs: dependencies.blobs, signer: URLSigner(keys: dependencies.signingKeys), sniffer: ContentSniffer(),
         policy: configuration.uploadPolicy
     )
-    UploadsController(uploads: uploads, publicURL: configuration.publicURL).addRoutes(to: api, open: router, catalogue: catalogue)
-    FilesController(files: files).addRoutes(to: api, catalogue: catalogue)
+    let links = PreviewLinks(signer: URLSigner(keys: dependencies.signingKeys), publicURL: configuration.publicURL)
+    UploadsController(uploads: uploads, publicURL: configuration.publicURL, links: links).addRoutes(to: api, open: router, catalogue: catalogue)
+    FilesController(files: files, links: links).addRoutes(to: api, catalogue: catalogue)
+    PreviewsController(files: files, blobs: dependencies.blobs, links: links).addRoutes(to: router, catalogue: catalogue)
     return router
 }
 

@@ -1,3 +1,4 @@
+import Crypto
 public import NIOCore
 
 /// Where uploaded bytes live, named by their SHA-256 (content-addressed). The filesystem
@@ -30,6 +31,24 @@ public protocol BlobStore: Sendable {
 
     /// Every stored digest.
     func list() async throws -> [BlobDigest]
+
+    /// A path the blob can be read from directly by this process, when the store keeps
+    /// blobs as local files (decoders then read it in place); nil for remote stores.
+    func localPath(of digest: BlobDigest) -> String?
+}
+
+extension BlobStore {
+    public func localPath(of digest: BlobDigest) -> String? { nil }
+
+    /// Stores bytes already in memory (a preview), under their SHA-256.
+    public func put(_ bytes: [UInt8]) async throws -> BlobInfo {
+        let digest = BlobDigest(bytes: Array(SHA256.hash(data: bytes)))!
+        let body = AsyncStream<ByteBuffer> { continuation in
+            continuation.yield(ByteBuffer(bytes: bytes))
+            continuation.finish()
+        }
+        return try await put(digest, size: Int64(bytes.count), from: body) { _ in }
+    }
 }
 
 /// A stored blob.

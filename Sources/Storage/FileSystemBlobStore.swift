@@ -12,13 +12,18 @@ public struct FileSystemBlobStore: BlobStore {
     /// Bytes per chunk when reading.
     static let readSize = 256 << 10
 
-    /// - Parameter root: the store's directory, created (with its `staging/` and `blobs/`)
-    ///   if missing. Leftovers in `staging/` from a crash are removed.
-    public init(root: String) throws {
+    /// - Parameters:
+    ///   - root: the store's directory, created (with its `staging/` and `blobs/`) if missing.
+    ///   - removingLeftovers: whether to remove what a crash left in `staging/`; only the
+    ///     process that owns the store (the server) does, never a worker beside it.
+    public init(root: String, removingLeftovers: Bool = true) throws {
         self.root = root
         for directory in [root, root + "/staging", root + "/blobs"] { try PosixPath.makeDirectory(directory) }
+        guard removingLeftovers else { return }
         for leftover in try PosixPath.entries(of: root + "/staging") { try PosixPath.remove(root + "/staging/" + leftover) }
     }
+
+    public func localPath(of digest: BlobDigest) -> String? { path(of: digest) }
 
     /// Where the blob `digest` lives (whether or not it is stored).
     public func path(of digest: BlobDigest) -> String {

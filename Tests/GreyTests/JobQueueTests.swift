@@ -91,6 +91,21 @@ import Testing
         }
     }
 
+    @Test func aJobGivenBackAtShutdownIsDueAgainWithItsAttemptUncounted() async throws {
+        try await TestDatabase.withClient { client in
+            try await Self.queueJobs(1, on: client)
+            let queue = JobQueue(client: client, logger: TestDatabase.logger)
+            let job = try #require(try await queue.claim(worker: "leaving", lease: 60))
+            #expect(try await queue.running(claimedBy: "leaving").map(\.id) == [job.id])
+            #expect(try await queue.release(job, worker: "other") == false)
+            #expect(try await queue.release(job, worker: "leaving"))
+            let again = try #require(try await queue.claim(worker: "next", lease: 60))
+            #expect(again.id == job.id)
+            #expect(again.attempts == 1)
+            #expect(try await queue.running(claimedBy: "leaving").isEmpty)
+        }
+    }
+
     @Test func backOffGrowsExponentiallyToItsCap() {
         var retry = RetryPolicy()
         retry.baseDelay = 2

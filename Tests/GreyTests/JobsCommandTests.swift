@@ -8,7 +8,7 @@ import Testing
 @Suite struct JobsCommandTests {
     @Test func listsTheJobAnUploadQueuedAndRefusesToRequeueALiveOne() async throws {
         let data = try await TestDatabase.makeScratchDirectory("jobs-command")
-        let server = try GreyProcess(["serve", "--data-dir", data, "--port", "0"])
+        let server = try GreyProcess(["serve", "--data-dir", data, "--port", "0", "--workers", "0"])
         defer { server.signal(SIGKILL) }
         let ready = try await server.waitForError(ServeProcessTests.readyLine)
 

@@ -101,7 +101,7 @@ import Testing
 
     func withServer(_ body: (GreyProcess, ServeProcessTests.Ready, String) async throws -> Void) async throws {
         let data = try await TestDatabase.makeScratchDirectory("upload-serve")
-        let server = try GreyProcess(["serve", "--data-dir", data, "--port", "0"])
+        let server = try GreyProcess(["serve", "--data-dir", data, "--port", "0", "--workers", "0"])
         defer { server.signal(SIGKILL) }
         let ready = try await server.waitForError(ServeProcessTests.readyLine)
         try await body(server, ready, data)

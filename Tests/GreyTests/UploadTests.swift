@@ -42,7 +42,10 @@ import Testing
             let put = try await uploads.put(started.url, bytes: try sample.bytes, contentType: started.contentType)
             #expect(put.status == .unsupportedMediaType)
             #expect(put.json["code"] as? String == "type_mismatch")
-            try await expectNothingStored(app, uploads: uploads, fileID: started.fileID, sha256: sample.sha256)
+            // The signed sha256 fixes the bytes, so the file is rejected for good.
+            try await expectNothingStored(app, uploads: uploads, fileID: started.fileID, sha256: sample.sha256, status: "rejected")
+            let file = try await uploads.file(started.fileID)
+            #expect((file.json["rejection"] as? [String: Any])?["code"] as? String == "type_mismatch")
         }
     }
 
@@ -140,12 +143,15 @@ import Testing
         }
     }
 
-    /// The blob is absent, nothing is staged, and the file still awaits its upload.
-    func expectNothingStored(_ app: TestApp, uploads: UploadClient, fileID: String, sha256: String) async throws {
+    /// The blob is absent, nothing is staged, and the file is in `status` (by default it
+    /// still awaits its upload).
+    func expectNothingStored(
+        _ app: TestApp, uploads: UploadClient, fileID: String, sha256: String, status: String = "awaiting_upload"
+    ) async throws {
         #expect(try await app.blobs.head(BlobDigest(hex: sha256)!) == nil)
         #expect(try FileManager.default.contentsOfDirectory(atPath: app.configuration.blobDirectory + "/staging") == [])
         let file = try await uploads.file(fileID)
-        #expect(file.json["status"] as? String == "awaiting_upload")
+        #expect(file.json["status"] as? String == status)
     }
 
     func split(_ url: String) -> (String, String) {

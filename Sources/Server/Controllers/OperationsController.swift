@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Ingest
 import Jobs
 import Logging
 import PostgresNIO
@@ -13,6 +14,7 @@ import Glibc
 struct OperationsController {
     let database: PostgresClient
     let metrics: HTTPMetrics
+    let settlements = SettlementObserver()
     let blobDirectory: String
     let logger: Logger
 
@@ -26,9 +28,12 @@ struct OperationsController {
         router.route(.get, "/metrics", in: catalogue) { _, _ in
             // The queue's counts at scrape time; a scrape while the database is away still
             // serves the rest.
-            if let counts = try? await JobQueue(client: database, logger: logger).counts() {
+            let queue = JobQueue(client: database, logger: logger)
+            if let counts = try? await queue.counts() {
                 metrics.recordJobCounts(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }))
             }
+            if let retrying = try? await queue.retryingCount() { metrics.recordRetryingJobs(retrying) }
+            await settlements.observe(files: FileStore(client: database, logger: logger), metrics: metrics)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -28,11 +28,14 @@ struct FileBody: Encodable, Sendable {
     var sha256: String
     var status: String
     var rejection: Rejection?
+    var media: FileMedia?
     var previews: [Preview]
     var transactionIds: [String]
     var createdAt: Date
 
-    init(_ file: StoredFile) {
+    /// - Parameters:
+    ///   - links: signs the previews' URLs; `host` is the request's, for relative origins.
+    init(_ file: StoredFile, links: PreviewLinks, host: String?) {
         id = FileStore.identifier.format(file.id)
         filename = file.filename
         declaredType = file.declaredType
@@ -41,7 +44,13 @@ struct FileBody: Encodable, Sendable {
         sha256 = file.sha256.hex
         status = file.status.rawValue
         rejection = file.rejection.map { Rejection(code: $0.code, detail: $0.detail) }
-        previews = []
+        media = file.media == FileMedia() ? nil : file.media
+        previews = file.previews.map { preview in
+            Preview(
+                kind: preview.kind.rawValue, width: preview.width, height: preview.height, contentType: preview.contentType,
+                url: links.url(for: preview, of: file, host: host)
+            )
+        }
         transactionIds = []
         createdAt = file.createdAt
     }

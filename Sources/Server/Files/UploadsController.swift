@@ -11,6 +11,7 @@ struct UploadsController {
     let uploads: Uploads
     /// The origin clients reach Grey on, for absolute upload URLs; nil uses the request's Host.
     let publicURL: String?
+    let links: PreviewLinks
 
     struct Declare: Decodable {
         var filename: String
@@ -30,7 +31,7 @@ struct UploadsController {
             )
             let base = publicURL ?? request.head.authority.map { "http://\($0)" } ?? ""
             return JSONResponse(status: .created, body: UploadBody(
-                fileId: FileStore.identifier.format(file.id), file: FileBody(file),
+                fileId: FileStore.identifier.format(file.id), file: FileBody(file, links: links, host: request.head.authority),
                 upload: .init(method: upload.method, url: base + upload.url, headers: upload.headers, expiresAt: upload.expiresAt)
             ))
         }
@@ -40,7 +41,7 @@ struct UploadsController {
                 fileID: fileID, query: Self.decodedQuery(request.uri.query), contentType: request.headers[.contentType],
                 contentLength: request.headers[.contentLength].flatMap { Int64($0) }, body: request.body
             )
-            return JSONResponse(status: .created, body: FileBody(file))
+            return JSONResponse(status: .created, body: FileBody(file, links: links, host: request.head.authority))
         }
     }
 

@@ -39,6 +39,27 @@ public struct HTTPMetrics: Sendable {
         }
     }
 
+    /// Sets the number of queued jobs that failed at least once (waiting for a retry).
+    func recordRetryingJobs(_ count: Int) {
+        registry.makeGauge(
+            descriptor: .init(namespace: "grey", subsystem: "jobs", metricName: "retrying", helpText: "Queued jobs that failed before and wait for a retry")
+        ).set(Int64(count))
+    }
+
+    static let readyBuckets: [Duration] = [
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
+        .seconds(10), .seconds(30), .seconds(60), .seconds(300),
+    ]
+
+    /// Observes one file's time from the end of its upload to `ready` or `rejected`.
+    func recordSettlement(outcome: String, duration: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "grey", subsystem: "files", metricName: "upload_to_settled", unitName: "seconds", helpText: "Time from the end of an upload to ready or rejected"),
+            labels: [("outcome", outcome)],
+            buckets: Self.readyBuckets
+        ).record(duration)
+    }
+
     /// The exposition text served at `/metrics`.
     public func exposition() -> [UInt8] {
         registry.emitToBuffer()
