@@ -59,11 +59,11 @@ int grey_vips_thumbnail_file(const char *path, int size, void **output, size_t *
     return save_opaque_jpeg(thumbnail, output, output_length, width, height);
 }
 
-int grey_vips_encode(const void *pixels, int width, int height, int bands, int png, void **output, size_t *output_length) {
+int grey_vips_encode(const void *pixels, int width, int height, int bands, int format, void **output, size_t *output_length) {
     VipsImage *image = vips_image_new_from_memory(pixels, (size_t)width * height * bands, width, height, bands, VIPS_FORMAT_UCHAR);
     if (!image) return -1;
-    int failed = png ? vips_pngsave_buffer(image, output, output_length, "compression", 6, "strip", TRUE, NULL)
-                     : vips_jpegsave_buffer(image, output, output_length, "Q", 82, "strip", TRUE, NULL);
+    int failed = format == 0 ? vips_jpegsave_buffer(image, output, output_length, "Q", 82, "strip", TRUE, NULL)
+                             : vips_pngsave_buffer(image, output, output_length, "compression", 6, "strip", TRUE, "interlace", format == 2, NULL);
     g_object_unref(image);
     return failed ? -1 : 0;
 }

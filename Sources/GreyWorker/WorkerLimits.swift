@@ -9,7 +9,8 @@ struct WorkerLimits: Sendable {
 
     init(seconds: Int, mebibytes: Int) throws {
         guard (1...86_400).contains(seconds) else { throw ValidationError("the time limit must be 1 to 86400 seconds") }
-        guard (256...1_048_576).contains(mebibytes) else { throw ValidationError("the memory limit must be 256 to 1048576 MiB") }
+        // Below about 400 MiB of address space the Swift runtime and its threads may not start.
+        guard (512...1_048_576).contains(mebibytes) else { throw ValidationError("the memory limit must be 512 to 1048576 MiB") }
         self.seconds = seconds
         self.mebibytes = mebibytes
     }

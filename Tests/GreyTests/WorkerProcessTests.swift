@@ -3,6 +3,7 @@ import Crypto
 import Database
 import Foundation
 import Ingest
+import Preview
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -102,6 +103,52 @@ import Testing
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
         #expect(!(try EmbeddedCluster(dataDirectory: data).isRunning()))
+    }
+
+    @Test func anImageThatNeedsMoreThanTheMemoryLimitIsRejected() async throws {
+        let data = try await TestDatabase.makeScratchDirectory("worker-memory")
+        let server = try GreyProcess(["serve", "--data-dir", data, "--port", "0", "--workers", "1"], environment: ["GREY_WORKER_MEMORY_LIMIT": "640"])
+        defer { server.signal(SIGKILL) }
+        let ready = try await server.waitForError(ServeProcessTests.readyLine)
+        // 100 megapixels of RGB, interlaced: libvips must hold all 300 MB to read it.
+        let side = 10_000
+        let png = try Vips.encode(pixels: [UInt8](repeating: 200, count: side * side * 3), width: side, height: side, bands: 3, as: .interlacedPNG)
+        let fileID = try await Self.upload(png, filename: "huge.png", type: "image/png", port: ready.port, key: ready.developmentKey)
+        let file = try await Self.settled(fileID, port: ready.port, key: ready.developmentKey)
+        #expect(file["status"] as? String == "rejected")
+        #expect((file["rejection"] as? [String: Any])?["code"] as? String == "memory_limit", "\(file)")
+        #expect(try await ServeProcessTests().request(.GET, port: ready.port, "/readyz").status == 200)
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+    }
+
+    @Test func everyBadSampleIsRejectedWhileTheServerKeepsAnswering() async throws {
+        let data = try await TestDatabase.makeScratchDirectory("worker-bad")
+        let server = try GreyProcess(["serve", "--data-dir", data, "--port", "0", "--workers", "2"])
+        defer { server.signal(SIGKILL) }
+        let ready = try await server.waitForError(ServeProcessTests.readyLine)
+        for sample in Sample.all where !["ok", "empty"].contains(sample.expected) {
+            let started = try await UploadProcessTests.declare(
+                port: ready.port, key: ready.developmentKey, filename: sample.filename, type: sample.declaredType,
+                size: Int64(sample.size), sha256: sample.sha256
+            )
+            var request = HTTPClientRequest(url: started.url)
+            request.method = .PUT
+            request.headers.add(name: "Content-Type", value: sample.declaredType)
+            request.body = .bytes(ByteBuffer(bytes: try sample.bytes))
+            let put = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            // Refused at the PUT (libmagic) or accepted for the workers; never a 5xx.
+            #expect(put.status == .created || put.status == .unsupportedMediaType, "\(sample): \(put.status)")
+            let file = try await Self.settled(started.fileID, port: ready.port, key: ready.developmentKey)
+            #expect(file["status"] as? String == "rejected", "\(sample)")
+            #expect((file["rejection"] as? [String: Any])?["code"] as? String == sample.expected, "\(sample): \(file)")
+            #expect(try await ServeProcessTests().request(.GET, port: ready.port, "/readyz").status == 200)
+        }
+        // No request the server answered in all that was a 5xx.
+        let statuses = Self.logLines(server).filter { $0["message"] as? String == "request" }.compactMap { $0["status"] as? Int }
+        #expect(!statuses.isEmpty && statuses.allSatisfy { $0 < 500 })
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
     }
 
     @Test func aFileThatOutlastsTheTimeLimitIsRejectedAndTheServiceStaysHealthy() async throws {

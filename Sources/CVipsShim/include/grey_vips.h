@@ -21,8 +21,9 @@ int grey_vips_thumbnail(const void *buffer, size_t length, int size, void **outp
 int grey_vips_header_file(const char *path, int *width, int *height, int *pages, char **loader);
 int grey_vips_thumbnail_file(const char *path, int size, void **output, size_t *output_length, int *width, int *height);
 
-// Encodes 8-bit pixels (`bands` per pixel, rows packed) as PNG (`png` non-zero) or JPEG.
-int grey_vips_encode(const void *pixels, int width, int height, int bands, int png, void **output, size_t *output_length);
+// Encodes 8-bit pixels (`bands` per pixel, rows packed) as JPEG (`format` 0), PNG (1) or
+// interlaced PNG (2).
+int grey_vips_encode(const void *pixels, int width, int height, int bands, int format, void **output, size_t *output_length);
 
 // A copy of libvips' error text, cleared afterwards.
 char *grey_vips_error(void);

@@ -52,14 +52,18 @@ public enum Vips {
         var output: UnsafeMutableRawPointer?
         var length = 0
         let status = pixels.withUnsafeBytes {
-            grey_vips_encode($0.baseAddress, Int32(width), Int32(height), Int32(bands), format == .png ? 1 : 0, &output, &length)
+            grey_vips_encode($0.baseAddress, Int32(width), Int32(height), Int32(bands), format.rawValue, &output, &length)
         }
         guard status == 0, let output else { throw VipsError.fromLibrary("encode") }
         defer { grey_vips_free(output) }
         return Array(UnsafeRawBufferPointer(start: output, count: length))
     }
 
-    public enum EncodedFormat: Sendable { case png, jpeg }
+    public enum EncodedFormat: Int32, Sendable {
+        case jpeg = 0, png = 1
+        /// Adam7-interlaced PNG: a decoder must hold the whole image to read it.
+        case interlacedPNG = 2
+    }
 
     private static func readHeader(
         _ call: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32

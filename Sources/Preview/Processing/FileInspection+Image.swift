@@ -9,7 +9,7 @@ extension FileInspection {
     /// thumbnails (shrink-on-load where the format allows), the smaller made from the larger.
     func image(_ type: FileType) throws -> ProcessedFile {
         let header: ImageHeader
-        do { header = try Vips.header(path: path) } catch { throw FileRejection.corrupt("the image header cannot be read: \(error.message)") }
+        do { header = try Vips.header(path: path) } catch { throw FileRejection.decodeFailure("the image header cannot be read", error.message) }
         if let expected = type.extensions.compactMap({ Self.loaders[$0] }).first, !header.loader.lowercased().contains(expected) {
             throw FileRejection.typeMismatch("the bytes are read by \(header.loader), not \(expected)")
         }
@@ -25,7 +25,7 @@ extension FileInspection {
         let sizes = limits.thumbnailSizes.sorted(by: >)
         guard let largest = sizes.first else { return processed }
         let large: Thumbnail
-        do { large = try Vips.thumbnail(path: path, size: largest) } catch { throw FileRejection.corrupt("the image does not decode: \(error.message)") }
+        do { large = try Vips.thumbnail(path: path, size: largest) } catch { throw FileRejection.decodeFailure("the image does not decode", error.message) }
         var thumbnails = [large]
         // Never enlarged: an image smaller than a size gets no second copy of itself.
         for size in sizes.dropFirst() where max(large.width, large.height) > size {

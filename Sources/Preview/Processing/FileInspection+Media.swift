@@ -12,7 +12,7 @@ extension FileInspection {
         else { throw FileRejection.tooManyPixels(width: video.width, height: video.height, limit: limits.maximumPixels) }
         let still: RGBImage
         do { still = try Media.still(path: path, at: 0.1, maximumSize: limits.stillSize) } catch {
-            throw FileRejection.corrupt("no frame decodes: \(error.message)")
+            throw FileRejection.decodeFailure("no frame decodes", error.message)
         }
         let jpeg = try Vips.encode(pixels: still.pixels, width: still.width, height: still.height, bands: 3, as: .jpeg)
         return ProcessedFile(
@@ -33,7 +33,7 @@ extension FileInspection {
         do {
             peaks = try Media.waveform(path: path, columns: limits.waveformWidth, maximumSamples: limits.maximumAudioSamples)
         } catch {
-            throw FileRejection.corrupt("the audio does not decode: \(error.message)")
+            throw FileRejection.decodeFailure("the audio does not decode", error.message)
         }
         let picture = Waveform(peaks: peaks, height: limits.waveformHeight)
         let png = try Vips.encode(pixels: picture.pixels, width: picture.width, height: picture.height, bands: 1, as: .png)
@@ -46,7 +46,7 @@ extension FileInspection {
     /// The container's streams and length, the length within the limit.
     private func probe() throws -> MediaInfo {
         let info: MediaInfo
-        do { info = try Media.probe(path: path) } catch { throw FileRejection.corrupt("the container does not open: \(error.message)") }
+        do { info = try Media.probe(path: path) } catch { throw FileRejection.decodeFailure("the container does not open", error.message) }
         if let duration = info.durationMs, duration > limits.maximumDurationMs {
             throw FileRejection("too_long", "\(duration / 1000) s is longer than \(limits.maximumDurationMs / 1000) s")
         }

@@ -11,7 +11,7 @@ extension FileInspection {
         } catch .encrypted {
             throw FileRejection("encrypted", "the PDF needs a password")
         } catch {
-            throw FileRejection.corrupt(error.description)
+            throw FileRejection.decodeFailure("the PDF", error.description)
         }
         guard pages >= 1 else { throw FileRejection.corrupt("the PDF has no pages") }
         guard pages <= limits.maximumPages else { throw FileRejection("too_many_pages", "\(pages) pages is more than \(limits.maximumPages)") }
@@ -19,7 +19,7 @@ extension FileInspection {
         do {
             page = try PDF.firstPage(of: bytes, width: limits.pageWidth, maximumHeight: limits.pageMaximumHeight)
         } catch {
-            throw FileRejection.corrupt(error.description)
+            throw FileRejection.decodeFailure("the PDF", error.description)
         }
         return ProcessedFile(
             media: FileMedia(pages: pages),

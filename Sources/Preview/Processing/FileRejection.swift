@@ -16,6 +16,22 @@ public struct FileRejection: Error, Equatable, CustomStringConvertible {
     static func corrupt(_ detail: String) -> FileRejection { FileRejection("corrupt", detail) }
     /// The bytes are another kind of file than the name says.
     static func typeMismatch(_ detail: String) -> FileRejection { FileRejection("type_mismatch", detail) }
+    /// A decoder failed: `memory_limit` when it ran out of the worker's address space
+    /// (libvips, poppler and libav say so in their words; under the cap a new thread's
+    /// stack cannot be reserved either), else `corrupt`.
+    static func decodeFailure(_ context: String, _ message: String) -> FileRejection {
+        let lowered = message.lowercased()
+        if Self.outOfMemoryWords.contains(where: lowered.contains) {
+            return FileRejection("memory_limit", "\(context): decoding needs more memory than a worker may use (\(message))")
+        }
+        return FileRejection.corrupt("\(context): \(message)")
+    }
+
+    /// How the decoders word an allocation that failed.
+    static let outOfMemoryWords = [
+        "out of memory", "insufficient memory", "cannot allocate", "memory allocation", "error creating thread",
+    ]
+
     static func tooManyPixels(width: Int, height: Int, limit: Int) -> FileRejection {
         FileRejection("too_many_pixels", "\(width)x\(height) is more than \(limit / 1_000_000) megapixels")
     }
