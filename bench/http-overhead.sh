@@ -14,7 +14,7 @@ swift build -c release --product grey >/dev/null
 grey=.build/release/grey
 
 source bench/lib.sh
-start_grey "$grey" 18080
+start_grey "$grey" 18080 --workers 0
 user=$(curl -sf -X POST localhost:18080/v1/users -H "Authorization: Bearer $key" \
   -H 'Content-Type: application/json' -d '{"externalId":"bench"}' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 

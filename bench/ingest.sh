@@ -18,7 +18,7 @@ if [ -z "${GREY_BIN:-}" ]; then swift build -c release --product grey >/dev/null
 grey=${GREY_BIN:-.build/release/grey}
 
 source bench/lib.sh
-start_grey "$grey" 18085
+start_grey "$grey" 18085 --workers 0
 
 file="$work/big.mp4"
 { printf '\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2'; head -c $((mebibytes * 1048576 - 24)) /dev/urandom; } >"$file"

@@ -17,7 +17,7 @@ if [ -z "${GREY_BIN:-}" ]; then swift build -c release --product grey >/dev/null
 grey=${GREY_BIN:-.build/release/grey}
 
 source bench/lib.sh
-start_grey "$grey" 18090
+start_grey "$grey" 18090 --workers 0
 
 echo "setting up $wallet_count + 10 funded wallets..." >&2
 python3 bench/ledger-setup.py http://127.0.0.1:18090 "$key" "$wallet_count" 100000000 >"$work/wallets.txt"

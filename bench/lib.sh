@@ -10,9 +10,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_grey BINARY PORT: Grey on an embedded database under $work; sets grey_pid and key.
+# start_grey BINARY PORT [SERVE OPTIONS...]: Grey on an embedded database under $work;
+# sets grey_pid and key.
 start_grey() {
-  GREY_LOG_LEVEL=warning "$1" serve --data-dir "$work/data" --port "$2" >"$work/grey.log" 2>"$work/grey.err" &
+  local binary=$1 port=$2
+  shift 2
+  GREY_LOG_LEVEL=warning "$binary" serve --data-dir "$work/data" --port "$port" "$@" >"$work/grey.log" 2>"$work/grey.err" &
   grey_pid=$!
   for _ in $(seq 1 300); do grep -q "Grey is ready" "$work/grey.err" 2>/dev/null && break; sleep 0.2; done
   key=$(sed -n 's/.*development API key: \(grey_[^)]*\)).*/\1/p' "$work/grey.err")
