@@ -70,10 +70,11 @@ public func buildRouter(
         files: files, blobs: dependencies.blobs, signer: URLSigner(keys: dependencies.signingKeys), sniffer: ContentSniffer(),
         policy: configuration.uploadPolicy
     )
-    let links = PreviewLinks(signer: URLSigner(keys: dependencies.signingKeys), publicURL: configuration.publicURL)
+    let links = OriginLinks(signer: URLSigner(keys: dependencies.signingKeys), publicURL: configuration.publicURL)
     UploadsController(uploads: uploads, publicURL: configuration.publicURL, links: links).addRoutes(to: api, open: router, catalogue: catalogue)
     FilesController(files: files, links: links).addRoutes(to: api, catalogue: catalogue)
     PreviewsController(files: files, blobs: dependencies.blobs, links: links).addRoutes(to: router, catalogue: catalogue)
+    ContentController(files: files, blobs: dependencies.blobs, links: links).addRoutes(to: router, catalogue: catalogue)
     return router
 }
 

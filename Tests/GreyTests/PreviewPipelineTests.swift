@@ -1,8 +1,6 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import Ingest
-import Jobs
 import NIOCore
 import Preview
 import Storage
@@ -12,25 +10,6 @@ import Testing
 /// zlib) under a `JobWorker` on the same database: every good sample becomes ready with
 /// its previews and measures, every bad one is rejected with its code and its bytes go.
 @Suite struct PreviewPipelineTests {
-    /// Runs `body` with an upload client of a fresh app and a worker draining its queue.
-    func withPipeline(_ body: @Sendable @escaping (UploadClient, TestApp) async throws -> Void) async throws {
-        let app = try await TestApp.make()
-        let key = try await app.makeKey()
-        try await app.test { client in
-            let files = FileStore(client: app.client, logger: TestDatabase.logger)
-            let processor = FileProcessor(files: files, blobs: app.blobs, logger: TestDatabase.logger)
-            let worker = JobWorker(
-                queue: JobQueue(client: app.client, logger: TestDatabase.logger), client: app.client, handler: processor,
-                name: "pipeline-test", pollInterval: .seconds(1), logger: TestDatabase.logger
-            )
-            let running = Task { try await worker.run() }
-            defer { running.cancel() }
-            try await body(UploadClient(client: client, key: key), app)
-            running.cancel()
-            _ = await running.result
-        }
-    }
-
     @Test(arguments: Sample.good)
     func everyGoodSampleBecomesReady(_ sample: Sample) async throws {
         try await withPipeline { uploads, app in

@@ -35,7 +35,7 @@ struct FileBody: Encodable, Sendable {
 
     /// - Parameters:
     ///   - links: signs the previews' URLs; `host` is the request's, for relative origins.
-    init(_ file: StoredFile, links: PreviewLinks, host: String?) {
+    init(_ file: StoredFile, links: OriginLinks, host: String?) {
         id = FileStore.identifier.format(file.id)
         filename = file.filename
         declaredType = file.declaredType
@@ -48,7 +48,7 @@ struct FileBody: Encodable, Sendable {
         previews = file.previews.map { preview in
             Preview(
                 kind: preview.kind.rawValue, width: preview.width, height: preview.height, contentType: preview.contentType,
-                url: links.url(for: preview, of: file, host: host)
+                url: links.previewURL(for: preview, of: file, host: host)
             )
         }
         transactionIds = []

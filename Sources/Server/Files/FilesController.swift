@@ -1,13 +1,29 @@
+import Foundation
 import Hummingbird
 import Database
 import Ingest
 import Storage
 import Tenancy
 
-/// `GET /v1/files/{fileId}`.
+/// `GET /v1/files/{fileId}` and `POST /v1/files/{fileId}/download-url`.
 struct FilesController {
+    /// `POST /v1/files/{fileId}/download-url`'s body; both fields optional.
+    struct DownloadURLRequest: Decodable {
+        var disposition: Disposition?
+        var ttlSeconds: Int?
+    }
+
+    struct DownloadURLBody: Encodable, Sendable {
+        var url: String
+        var expiresAt: Date
+    }
+
+    /// Download URLs live 15 minutes unless asked otherwise, one day at most.
+    static let defaultLifetime = 900
+    static let lifetimes = 1...86_400
+
     let files: FileStore
-    let links: PreviewLinks
+    let links: OriginLinks
 
     func addRoutes(to api: RouterGroup<TenantRequestContext>, catalogue: RouteCatalogue) {
         api.route(.get, "/v1/files/{fileId}", in: catalogue) { request, context in
@@ -16,6 +32,26 @@ struct FilesController {
                 let file = try await files.file(tenantID: context.tenant.id, id: id)
             else { throw APIError.notFound("No file with this id.") }
             return JSONResponse(body: FileBody(file, links: links, host: request.head.authority))
+        }
+        api.route(.post, "/v1/files/{fileId}/download-url", in: catalogue) { request, context in
+            try context.require(.filesRead)
+            let buffer = try await request.body.collect(upTo: 4096)
+            let input = buffer.readableBytes == 0
+                ? DownloadURLRequest()
+                : try Request.decodeJSON(as: DownloadURLRequest.self, body: buffer, contentType: request.headers[.contentType])
+            let lifetime = input.ttlSeconds ?? Self.defaultLifetime
+            guard Self.lifetimes.contains(lifetime) else { throw APIError.invalidRequest("Field 'ttlSeconds' must be 1 to 86400.") }
+            guard let id = context.parameters.get("fileId").flatMap(FileStore.identifier.parse),
+                let file = try await files.file(tenantID: context.tenant.id, id: id)
+            else { throw APIError.notFound("No file with this id.") }
+            guard file.status == .ready else {
+                throw APIError(status: .conflict, code: "not_ready", detail: "The file is \(file.status.rawValue); only a ready file can be downloaded.")
+            }
+            let expires = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + Double(lifetime)).rounded(.down))
+            return JSONResponse(body: DownloadURLBody(
+                url: links.contentURL(of: file, disposition: input.disposition ?? .attachment, expires: expires, host: request.head.authority),
+                expiresAt: expires
+            ))
         }
     }
 }

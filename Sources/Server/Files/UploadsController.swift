@@ -11,7 +11,7 @@ struct UploadsController {
     let uploads: Uploads
     /// The origin clients reach Grey on, for absolute upload URLs; nil uses the request's Host.
     let publicURL: String?
-    let links: PreviewLinks
+    let links: OriginLinks
 
     struct Declare: Decodable {
         var filename: String

@@ -53,4 +53,15 @@ extension RouterMethods {
         catalogue.record(path, method: method)
         return on(RouterPath(path), method: method, use: handler)
     }
+
+    /// Adds a read at `path` for GET and HEAD alike (HEAD answers as GET would, without
+    /// the bytes: the handler sees the method).
+    func readRoute(
+        _ path: String, in catalogue: RouteCatalogue,
+        use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
+    ) {
+        for method in [HTTPRequest.Method.get, .head] {
+            route(method, path, in: catalogue, use: handler)
+        }
+    }
 }

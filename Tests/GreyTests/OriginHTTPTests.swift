@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// The origin through the real router: download URLs for ready files only, the bytes with
+/// their validators and ranges, the disposition rules, and signatures that bind the file,
+/// the tenant and the disposition.
+@Suite struct OriginHTTPTests {
+    /// A download URL (path and query) of `fileID`, or the raw answer when refused.
+    static func downloadURL(_ uploads: UploadClient, _ fileID: String, json: String = "{}") async throws -> (TestResponse, String?) {
+        let response = try await uploads.client.send(.post, "/v1/files/\(fileID)/download-url", key: uploads.key, json: json)
+        return (response, (response.json["url"] as? String).map(UploadClient.pathAndQuery))
+    }
+
+    static func get(_ client: any TestClientProtocol, _ url: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:]) async throws -> TestResponse {
+        try await client.executeRequest(uri: url, method: method, headers: headers, body: nil)
+    }
+
+    @Test func aReadyFileIsServedWithValidatorsAndRanges() async throws {
+        try await withPipeline { uploads, _ in
+            let sample = Sample.named("clip.mp4")
+            let bytes = try sample.bytes
+            let started = try await uploads.start(sample)
+            // Not downloadable before it is ready.
+            #expect(try await Self.downloadURL(uploads, started.fileID).0.json["code"] as? String == "not_ready")
+            _ = try await uploads.put(started.url, bytes: bytes, contentType: started.contentType)
+            _ = try await eventually(timeout: .seconds(30)) { try await uploads.file(started.fileID).json["status"] as? String == "ready" }
+
+            let (answer, url) = try await Self.downloadURL(uploads, started.fileID, json: #"{"disposition":"inline","ttlSeconds":60}"#)
+            #expect(answer.status == .ok)
+            let link = try #require(url)
+            let whole = try await Self.get(uploads.client, link)
+            #expect(whole.status == .ok)
+            #expect(Array(whole.body.readableBytesView) == bytes)
+            #expect(whole.headers[.contentType] == "video/mp4")
+            #expect(whole.headers[.eTag] == "\"\(sample.sha256)\"")
+            #expect(whole.headers[.acceptRanges] == "bytes")
+            #expect(whole.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+            #expect(whole.headers[.contentDisposition] == "inline; filename=\"clip.mp4\"; filename*=UTF-8''clip.mp4")
+
+            let suffix = try await Self.get(uploads.client, link, headers: [.range: "bytes=-100"])
+            #expect(suffix.status == .partialContent)
+            #expect(suffix.headers[.contentRange] == "bytes \(bytes.count - 100)-\(bytes.count - 1)/\(bytes.count)")
+            #expect(Array(suffix.body.readableBytesView) == Array(bytes.suffix(100)))
+
+            let multipart = try await Self.get(uploads.client, link, headers: [.range: "bytes=0-3,10-13"])
+            #expect(multipart.status == .partialContent)
+            let text = String(decoding: multipart.body.readableBytesView, as: UTF8.self)
+            #expect(text.contains("Content-Range: bytes 0-3/\(bytes.count)") && text.contains("Content-Range: bytes 10-13/\(bytes.count)"))
+            #expect(multipart.headers[.contentLength] == String(multipart.body.readableBytes))
+
+            let past = try await Self.get(uploads.client, link, headers: [.range: "bytes=\(bytes.count)-"])
+            #expect(past.status == .rangeNotSatisfiable)
+            #expect(past.headers[.contentRange] == "bytes */\(bytes.count)")
+
+            let cached = try await Self.get(uploads.client, link, headers: [.ifNoneMatch: "\"\(sample.sha256)\""])
+            #expect(cached.status == .notModified)
+            #expect(cached.body.readableBytes == 0)
+
+            let head = try await Self.get(uploads.client, link, method: .head)
+            #expect(head.status == .ok)
+            #expect(head.headers[.contentLength] == String(bytes.count))
+            #expect(head.body.readableBytes == 0)
+
+            // The signature binds the disposition and the file.
+            let swapped = link.replacingOccurrences(of: "disposition=inline", with: "disposition=attachment")
+            #expect(try await Self.get(uploads.client, swapped).json["code"] as? String == "bad_signature")
+            let other = try await uploads.start(Sample.named("photo.png"))
+            let moved = link.replacingOccurrences(of: started.fileID, with: other.fileID)
+            #expect(try await Self.get(uploads.client, moved).status == .forbidden)
+            #expect(try await Self.downloadURL(uploads, started.fileID, json: #"{"ttlSeconds":0}"#).0.status == .badRequest)
+        }
+    }
+
+    @Test func documentsAreAlwaysAttachments() async throws {
+        try await withPipeline { uploads, _ in
+            let sample = Sample.named("document.docx")
+            let started = try await uploads.start(sample)
+            _ = try await uploads.put(started.url, bytes: try sample.bytes, contentType: started.contentType)
+            _ = try await eventually(timeout: .seconds(30)) { try await uploads.file(started.fileID).json["status"] as? String == "ready" }
+            let url = try #require(try await Self.downloadURL(uploads, started.fileID, json: #"{"disposition":"inline"}"#).1)
+            let response = try await Self.get(uploads.client, url)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+        }
+    }
+}
