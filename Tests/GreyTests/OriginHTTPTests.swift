@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Preview
 import Testing
 
 /// The origin through the real router: download URLs for ready files only, the bytes with
@@ -72,6 +73,47 @@ import Testing
             #expect(try await Self.get(uploads.client, moved).status == .forbidden)
             #expect(try await Self.downloadURL(uploads, started.fileID, json: #"{"ttlSeconds":0}"#).0.status == .badRequest)
         }
+    }
+
+    /// ffprobe and ffmpeg read the MP4 sample over HTTP: they find its moov box at the end
+    /// and seek to a frame with range requests.
+    @Test func ffmpegSeeksInTheSampleVideoOverHTTP() async throws {
+        try await withPipeline(live: true) { uploads, _ in
+            let port = try #require(uploads.client.port)
+            let sample = Sample.named("clip.mp4")
+            let started = try await uploads.start(sample)
+            _ = try await uploads.put(started.url, bytes: try sample.bytes, contentType: started.contentType)
+            _ = try await eventually(timeout: .seconds(30)) { try await uploads.file(started.fileID).json["status"] as? String == "ready" }
+            let path = try #require(try await Self.downloadURL(uploads, started.fileID, json: #"{"disposition":"inline"}"#).1)
+            let url = "http://127.0.0.1:\(port)\(path)"
+
+            let probe = try Self.run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", url])
+            let duration = try #require(Double(probe.trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(abs(duration * 1000 - Double(sample.durationMs ?? 0)) <= 100, "\(probe)")
+
+            let frame = FileManager.default.temporaryDirectory.appendingPathComponent("grey-frame-\(UUID().uuidString).png").path
+            defer { try? FileManager.default.removeItem(atPath: frame) }
+            _ = try Self.run("ffmpeg", ["-v", "error", "-y", "-ss", "1", "-i", url, "-frames:v", "1", frame])
+            let header = try Vips.header(of: Array(try Data(contentsOf: URL(fileURLWithPath: frame))))
+            #expect(header.width == sample.width && header.height == sample.height)
+        }
+    }
+
+    /// Runs a program from PATH to completion; its standard output, or an error with its
+    /// standard error when it fails.
+    static func run(_ program: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw UploadTestError("\(program) failed: \(problems)") }
+        return text
     }
 
     @Test func documentsAreAlwaysAttachments() async throws {

@@ -5,11 +5,11 @@ import Preview
 import Storage
 
 /// Runs `body` with an upload client of a fresh app and a real `FileProcessor` under a
-/// `JobWorker` draining its queue, as `grey-worker` would.
-func withPipeline(_ body: @Sendable @escaping (UploadClient, TestApp) async throws -> Void) async throws {
+/// `JobWorker` draining its queue, as `grey-worker` would (over a real port when `live`).
+func withPipeline(live: Bool = false, _ body: @Sendable @escaping (UploadClient, TestApp) async throws -> Void) async throws {
     let app = try await TestApp.make()
     let key = try await app.makeKey()
-    try await app.test { client in
+    try await app.test(live: live) { client in
         let files = FileStore(client: app.client, logger: TestDatabase.logger)
         let processor = FileProcessor(files: files, blobs: app.blobs, logger: TestDatabase.logger)
         let worker = JobWorker(

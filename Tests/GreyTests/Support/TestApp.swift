@@ -47,9 +47,10 @@ struct TestApp {
         )
     }
 
-    /// Runs `body` against the app through Hummingbird's in-process test client.
-    func test<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        try await application().test(.router, body)
+    /// Runs `body` against the app through Hummingbird's in-process test client, or, when
+    /// `live`, a real server on a loopback port (`client.port`) for outside programs.
+    func test<Value: Sendable>(live: Bool = false, _ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        try await application().test(live ? .live : .router, body)
     }
 }
 
