@@ -2,7 +2,7 @@
 SWIFT ?= swift
 GREY := .build/debug/grey
 
-.PHONY: setup build run test migrate clean
+.PHONY: setup build run test migrate edge clean
 
 ## Install missing system packages (Debian), through sudo when not root.
 setup:
@@ -21,6 +21,12 @@ run: build
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## Start the nginx edge cache on 127.0.0.1:8081 in front of a running Grey on :8080
+## (signing keys from GREY_SIGNING_KEYS or the data directory, cache under .grey/edge).
+edge: setup
+	GREY_SIGNING_KEYS="$${GREY_SIGNING_KEYS:-$$(cat $${GREY_DATA_DIR:-.grey}/signing-keys)}" \
+		nginx/run-edge.sh 127.0.0.1:8081 127.0.0.1:8080 $${GREY_DATA_DIR:-.grey}/edge
 
 ## Apply database migrations without starting the server.
 migrate: build

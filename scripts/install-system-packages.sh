@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   libvips-dev libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libpoppler-glib-dev zlib1g-dev libmagic-dev
-  pkg-config libpq-dev postgresql nginx util-linux passwd
+  pkg-config libpq-dev postgresql nginx libnginx-mod-http-js util-linux passwd
   # the tests read videos from the origin with ffprobe and ffmpeg, as players seek
   ffmpeg
   "$@"
