@@ -13,6 +13,7 @@ struct ContentController {
     let files: FileStore
     let blobs: any BlobStore
     let links: OriginLinks
+    let cache: ReadyFileCache
 
     func addRoutes(to open: Router<AppRequestContext>, catalogue: RouteCatalogue) {
         open.readRoute("/v1/files/{fileId}/content", in: catalogue) { request, context in
@@ -25,7 +26,7 @@ struct ContentController {
         let values = try links.verify(path: "/v1/files/\(fileID)/content", query: request.uri.query, expected: OriginLinks.contentNames)
         guard let id = FileStore.identifier.parse(fileID), let tenantID = values["tenant"].flatMap(Identifier.uuid(hex:)),
               let disposition = values["disposition"].flatMap(Disposition.init(rawValue:)),
-              let file = try await files.file(tenantID: tenantID, id: id), file.status == .ready
+              let file = try await cache.file(tenantID: tenantID, id: id, load: { try await files.file(tenantID: tenantID, id: id) }), file.status == .ready
         else { throw APIError.notFound("No such file.") }
         let contentType = file.detectedType ?? "application/octet-stream"
         let representation = Representation(

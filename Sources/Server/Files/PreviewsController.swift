@@ -15,6 +15,7 @@ struct PreviewsController {
     let files: FileStore
     let blobs: any BlobStore
     let links: OriginLinks
+    let cache: ReadyFileCache
 
     func addRoutes(to open: Router<AppRequestContext>, catalogue: RouteCatalogue) {
         open.readRoute("/v1/previews/{fileId}/{name}", in: catalogue) { request, context in
@@ -29,7 +30,7 @@ struct PreviewsController {
         let parts = name.split(separator: "-", maxSplits: 1)
         guard parts.count == 2, let kind = FilePreview.Kind(rawValue: String(parts[0])), let width = Int(parts[1]),
               let id = FileStore.identifier.parse(fileID), let tenantID = values["tenant"].flatMap(Identifier.uuid(hex:)),
-              let file = try await files.file(tenantID: tenantID, id: id),
+              let file = try await cache.file(tenantID: tenantID, id: id, load: { try await files.file(tenantID: tenantID, id: id) }),
               let preview = file.previews.first(where: { $0.kind == kind && $0.width == width })
         else { throw APIError.notFound("No such preview.") }
 
