@@ -9,8 +9,8 @@ public struct FileSystemBlobStore: BlobStore {
 
     /// Bytes gathered before each write: few system calls, little memory per upload.
     static let writeSize = 1 << 20
-    /// Bytes per chunk when reading.
-    static let readSize = 256 << 10
+    /// Bytes per chunk when reading: few trips to the thread pool for a large range.
+    static let readSize = 1 << 20
 
     /// - Parameters:
     ///   - root: the store's directory, created (with its `staging/` and `blobs/`) if missing.
@@ -41,15 +41,26 @@ public struct FileSystemBlobStore: BlobStore {
 
     public func read(_ digest: BlobDigest, range: Range<Int64>?) async throws -> BlobReadStream {
         let path = path(of: digest)
-        guard let (file, size) = try await PosixFile.offload({ () -> (PosixFile, Int64)? in
-            guard let file = try PosixFile.openForReading(path), let size = try PosixPath.size(of: path) else { return nil }
-            return (file, size)
-        }) else { throw BlobStoreError.notFound(digest) }
-        let wanted = range ?? 0..<size
-        guard wanted.lowerBound >= 0, wanted.upperBound <= size else { throw BlobStoreError.rangeOutOfBounds(wanted, size: size) }
         let allocator = allocator
+        // Open, size, check the range and read the first chunk in one trip to the thread
+        // pool: a small file (a thumbnail) is then served with no other.
+        let (file, wanted, first) = try await PosixFile.offload { () throws -> (PosixFile, Range<Int64>, ByteBuffer) in
+            guard let file = try PosixFile.openForReading(path), let size = try PosixPath.size(of: path) else { throw BlobStoreError.notFound(digest) }
+            let wanted = range ?? 0..<size
+            guard wanted.lowerBound >= 0, wanted.upperBound <= size else { throw BlobStoreError.rangeOutOfBounds(wanted, size: size) }
+            let count = Int(min(Int64(Self.readSize), wanted.upperBound - wanted.lowerBound))
+            return (file, wanted, try file.read(count: count, at: wanted.lowerBound, allocator: allocator))
+        }
+        guard first.readableBytes == Int(min(Int64(Self.readSize), wanted.upperBound - wanted.lowerBound)) else {
+            throw BlobStoreError.io(operation: "read (the blob shrank)", errno: 0)
+        }
         let next = NextOffset(wanted.lowerBound)
+        let pending = PendingChunk(first)
         return BlobReadStream {
+            if let chunk = pending.take() {
+                next.value += Int64(chunk.readableBytes)
+                return chunk.readableBytes > 0 ? chunk : nil
+            }
             let offset = next.value
             guard offset < wanted.upperBound else { return nil }
             let count = Int(min(Int64(Self.readSize), wanted.upperBound - offset))
@@ -82,6 +93,18 @@ public struct FileSystemBlobStore: BlobStore {
 }
 
 /// The read position of one stream; its chunks are asked for one after another.
+/// The chunk read with the open, handed out first.
+private final class PendingChunk: @unchecked Sendable {
+    // Safe: as NextOffset, used by one stream's unfolding closure, one element at a time.
+    private var chunk: ByteBuffer?
+    init(_ chunk: ByteBuffer) { self.chunk = chunk }
+
+    func take() -> ByteBuffer? {
+        defer { chunk = nil }
+        return chunk
+    }
+}
+
 private final class NextOffset: @unchecked Sendable {
     // Safe: an AsyncThrowingStream calls its unfolding closure for one element at a time.
     var value: Int64
