@@ -20,7 +20,7 @@ start_grey "$grey" 18097 --workers 1
 # noise, which players skip), so that the worker validates both and they become ready.
 static="$work/static"
 mkdir -p "$static"
-ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=400x300:rate=1 -frames:v 1 -q:v 4 "$static/small.jpg"
+ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=540x405:rate=1 -frames:v 1 -q:v 3 "$static/small.jpg"
 python3 - samples/clip.mp4 "$static/big.mp4" <<'PY'
 import os, struct, sys
 clip = open(sys.argv[1], "rb").read()
