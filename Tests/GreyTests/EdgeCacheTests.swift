@@ -49,8 +49,10 @@ import Testing
             #expect(first.body == bytes)
 
             // Another valid signature for the same file: served from the cache alone.
+            // A second later: another expiry, so another signature, and the origin's counter
+            // has surely counted the first read.
+            try await Task.sleep(for: .seconds(1.1))
             let before = try await Self.originReads(uploads.client)
-            try await Task.sleep(for: .seconds(1.1))  // a later expiry, so another signature
             let other = try await signedPath(ttl: 600)
             let second = try await Self.get(base + other)
             #expect(second.status == 200 && second.cache == "HIT")
