@@ -73,9 +73,9 @@ public func buildRouter(
     let links = OriginLinks(signer: URLSigner(keys: dependencies.signingKeys), publicURL: configuration.publicURL)
     UploadsController(uploads: uploads, publicURL: configuration.publicURL, links: links).addRoutes(to: api, open: router, catalogue: catalogue)
     FilesController(files: files, links: links).addRoutes(to: api, catalogue: catalogue)
-    let readyFiles = ReadyFileCache()
-    PreviewsController(files: files, blobs: dependencies.blobs, links: links, cache: readyFiles).addRoutes(to: router, catalogue: catalogue)
-    ContentController(files: files, blobs: dependencies.blobs, links: links, cache: readyFiles).addRoutes(to: router, catalogue: catalogue)
+    let reads = SignedReads(files: files, blobs: dependencies.blobs, links: links, cache: ReadyFileCache())
+    PreviewsController(reads: reads).addRoutes(to: router, catalogue: catalogue)
+    ContentController(reads: reads).addRoutes(to: router, catalogue: catalogue)
     return router
 }
 

@@ -1,19 +1,13 @@
-import Database
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Ingest
-import Origin
-import Storage
 
 /// `GET` and `HEAD /v1/files/{fileId}/content`: a ready file's bytes on a signed download
 /// URL, answered by the Origin's ``ReadPlan`` (validators, every range form, 304, 412, 416),
 /// typed as detected, never sniffed, and inline only for images, video, audio and PDF.
 struct ContentController {
-    let files: FileStore
-    let blobs: any BlobStore
-    let links: OriginLinks
-    let cache: ReadyFileCache
+    let reads: SignedReads
 
     func addRoutes(to open: Router<AppRequestContext>, catalogue: RouteCatalogue) {
         open.readRoute("/v1/files/{fileId}/content", in: catalogue) { request, context in
@@ -23,20 +17,12 @@ struct ContentController {
 
     func read(_ request: Request, context: AppRequestContext) async throws -> Response {
         let fileID = context.parameters.get("fileId") ?? ""
-        let values = try links.verify(path: "/v1/files/\(fileID)/content", query: request.uri.query, expected: OriginLinks.contentNames)
-        guard let id = FileStore.identifier.parse(fileID), let tenantID = values["tenant"].flatMap(Identifier.uuid(hex:)),
-              let disposition = values["disposition"].flatMap(Disposition.init(rawValue:)),
-              let file = try await cache.file(tenantID: tenantID, id: id, load: { try await files.file(tenantID: tenantID, id: id) }), file.status == .ready
+        guard let (file, values) = try await reads.file(request, path: "/v1/files/\(fileID)/content", fileID: fileID, names: OriginLinks.contentNames),
+              let disposition = values["disposition"].flatMap(Disposition.init(rawValue:)), file.status == .ready
         else { throw APIError.notFound("No such file.") }
         let contentType = file.detectedType ?? "application/octet-stream"
-        let representation = Representation(
-            size: file.size, entityTag: EntityTag(opaque: file.sha256.hex), lastModified: Int64(file.createdAt.timeIntervalSince1970),
-            contentType: contentType
-        )
-        let plan = ReadPlan(ReadRequest(request, isHead: request.method == .head), for: representation, boundary: file.sha256.hex)
-        return try await Response.origin(plan, digest: file.sha256, blobs: blobs, fields: [
+        return try await reads.respond(request, file: file, digest: file.sha256, size: file.size, contentType: contentType, fields: [
             .cacheControl: "private, max-age=3600, immutable",
-            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
             .contentDisposition: Self.contentDisposition(filename: file.filename, type: contentType, asked: disposition),
         ])
     }

@@ -52,7 +52,7 @@ struct OriginLinks: Sendable {
     /// The signed values of a request for `path`, or the 403 a client sees.
     func verify(path: String, query: String?, expected names: Set<String>) throws -> [String: String] {
         do {
-            return try signer.verify(method: "GET", path: path, query: UploadsController.decodedQuery(query), expected: names)
+            return try signer.verify(method: "GET", path: path, query: QueryString.decoded(query), expected: names)
         } catch .expired {
             throw APIError(status: .forbidden, code: "url_expired", detail: "This URL has expired; ask for a new one.")
         } catch {

@@ -38,22 +38,10 @@ struct UploadsController {
         open.route(.put, "/v1/uploads/{fileId}", in: catalogue) { request, context in
             let fileID = context.parameters.get("fileId") ?? ""
             let file = try await uploads.receive(
-                fileID: fileID, query: Self.decodedQuery(request.uri.query), contentType: request.headers[.contentType],
+                fileID: fileID, query: QueryString.decoded(request.uri.query), contentType: request.headers[.contentType],
                 contentLength: request.headers[.contentLength].flatMap { Int64($0) }, body: request.body
             )
             return JSONResponse(status: .created, body: FileBody(file, links: links, host: request.head.authority))
-        }
-    }
-
-    /// A query string's pairs, percent-decoded, in order; a pair that does not decode is
-    /// kept raw (and then fails the signature).
-    static func decodedQuery(_ query: String?) -> [(name: String, value: String)] {
-        guard let query, !query.isEmpty else { return [] }
-        return query.split(separator: "&", omittingEmptySubsequences: false).map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(parts[0])
-            let value = parts.count > 1 ? String(parts[1]) : ""
-            return (name.removingPercentEncoding ?? name, value.removingPercentEncoding ?? value)
         }
     }
 }

@@ -1,0 +1,16 @@
+import Foundation
+
+/// URL query strings, as the signed URLs read them.
+enum QueryString {
+    /// A query string's pairs, percent-decoded, in order; a pair that does not decode is
+    /// kept raw (and then fails the signature).
+    static func decoded(_ query: String?) -> [(name: String, value: String)] {
+        guard let query, !query.isEmpty else { return [] }
+        return query.split(separator: "&", omittingEmptySubsequences: false).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0])
+            let value = parts.count > 1 ? String(parts[1]) : ""
+            return (name.removingPercentEncoding ?? name, value.removingPercentEncoding ?? value)
+        }
+    }
+}
