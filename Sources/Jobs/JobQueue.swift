@@ -17,6 +17,8 @@ public struct JobQueue: Sendable {
     }
 
     static let columns = "id, tenant_id, file_id, kind, state, attempts, run_after, lease_expires_at, claimed_by, last_error"
+    /// The same, each named with its table (the claim's UPDATE ... FROM needs that).
+    static let qualifiedColumns = columns.split(separator: ",").map { "jobs." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
 
     /// Claims the next due job (queued and due, or running with an expired lease) for
     /// `worker`, leased for `lease`; nil when none is due.
@@ -33,7 +35,7 @@ public struct JobQueue: Sendable {
             UPDATE jobs SET state = 'running', attempts = attempts + 1, claimed_by = \(worker),
                 lease_expires_at = now() + \(lease) * interval '1 second', updated_at = now()
             FROM candidate WHERE jobs.id = candidate.id
-            RETURNING \(unescaped: Self.columns.split(separator: ",").map { "jobs." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            RETURNING \(unescaped: Self.qualifiedColumns)
             """,
             logger: logger
         )
