@@ -80,6 +80,20 @@ import Testing
         return Started(url: url, fileID: fileID)
     }
 
+    /// Declares `bytes` as `filename` of `type` and PUTs them to the signed URL; the file
+    /// id and the PUT's status.
+    static func upload(
+        _ bytes: [UInt8], filename: String, type: String, port: Int, key: String
+    ) async throws -> (fileID: String, status: HTTPResponseStatus) {
+        let sha256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let started = try await declare(port: port, key: key, filename: filename, type: type, size: Int64(bytes.count), sha256: sha256)
+        var request = HTTPClientRequest(url: started.url)
+        request.method = .PUT
+        request.headers.add(name: "Content-Type", value: type)
+        request.body = .bytes(ByteBuffer(bytes: bytes))
+        return (started.fileID, try await HTTPClient.shared.execute(request, timeout: .seconds(60)).status)
+    }
+
     static func put(_ url: String, body: Generated) async throws -> (status: Int, body: String) {
         var request = HTTPClientRequest(url: url)
         request.method = .PUT

@@ -42,17 +42,9 @@ import Testing
 
     /// Declares and uploads `bytes`; returns the file id.
     static func upload(_ bytes: [UInt8], filename: String, type: String, port: Int, key: String) async throws -> String {
-        let sha256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        let started = try await UploadProcessTests.declare(
-            port: port, key: key, filename: filename, type: type, size: Int64(bytes.count), sha256: sha256
-        )
-        var request = HTTPClientRequest(url: started.url)
-        request.method = .PUT
-        request.headers.add(name: "Content-Type", value: type)
-        request.body = .bytes(ByteBuffer(bytes: bytes))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        guard response.status == .created else { throw UploadTestError("upload failed: \(response.status)") }
-        return started.fileID
+        let uploaded = try await UploadProcessTests.upload(bytes, filename: filename, type: type, port: port, key: key)
+        guard uploaded.status == .created else { throw UploadTestError("upload failed: \(uploaded.status)") }
+        return uploaded.fileID
     }
 
     /// The file's JSON once it is ready or rejected.
@@ -128,18 +120,12 @@ import Testing
         defer { server.signal(SIGKILL) }
         let ready = try await server.waitForError(ServeProcessTests.readyLine)
         for sample in Sample.all where !["ok", "empty"].contains(sample.expected) {
-            let started = try await UploadProcessTests.declare(
-                port: ready.port, key: ready.developmentKey, filename: sample.filename, type: sample.declaredType,
-                size: Int64(sample.size), sha256: sample.sha256
+            let put = try await UploadProcessTests.upload(
+                try sample.bytes, filename: sample.filename, type: sample.declaredType, port: ready.port, key: ready.developmentKey
             )
-            var request = HTTPClientRequest(url: started.url)
-            request.method = .PUT
-            request.headers.add(name: "Content-Type", value: sample.declaredType)
-            request.body = .bytes(ByteBuffer(bytes: try sample.bytes))
-            let put = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
             // Refused at the PUT (libmagic) or accepted for the workers; never a 5xx.
             #expect(put.status == .created || put.status == .unsupportedMediaType, "\(sample): \(put.status)")
-            let file = try await Self.settled(started.fileID, port: ready.port, key: ready.developmentKey)
+            let file = try await Self.settled(put.fileID, port: ready.port, key: ready.developmentKey)
             #expect(file["status"] as? String == "rejected", "\(sample)")
             #expect((file["rejection"] as? [String: Any])?["code"] as? String == sample.expected, "\(sample): \(file)")
             #expect(try await ServeProcessTests().request(.GET, port: ready.port, "/readyz").status == 200)
