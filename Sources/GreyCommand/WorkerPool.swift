@@ -71,10 +71,9 @@ struct WorkerPool: Service {
         do {
             for job in try await queue.running(claimedBy: worker) {
                 if job.attempts >= Self.decoderAttempts,
-                   try await files.markRejected(tenantID: job.tenantID, id: job.fileID, code: ending.rejectionCode, detail: ending.description) {
-                    if let file = try await files.file(tenantID: job.tenantID, id: job.fileID), try await !files.isBlobNeeded(file.sha256) {
-                        try await blobs.delete(file.sha256)
-                    }
+                   try await files.markRejected(
+                       tenantID: job.tenantID, id: job.fileID, code: ending.rejectionCode, detail: ending.description, deletingFrom: blobs
+                   ) {
                     try await queue.complete(job, worker: worker)
                 } else {
                     try await queue.fail(job, worker: worker, error: ending.description)

@@ -36,31 +36,34 @@ extension FileStore {
         }
     }
 
-    /// Marks a processing file rejected with a stable code and a detail. False when it
-    /// was not processing.
-    public func markRejected(tenantID: UUID, id: UUID, code: String, detail: String) async throws -> Bool {
-        try await reject(tenantID: tenantID, id: id, from: .processing, code: code, detail: detail)
+    /// Marks a processing file rejected with a stable code and a detail, then deletes its
+    /// bytes from `blobs` unless another file or a preview still names them. False when it
+    /// was not processing (nothing changes then).
+    public func markRejected(tenantID: UUID, id: UUID, code: String, detail: String, deletingFrom blobs: any BlobStore) async throws -> Bool {
+        guard let rejected = try await reject(tenantID: tenantID, id: id, from: .processing, code: code, detail: detail) else { return false }
+        if try await !isBlobNeeded(rejected) { try await blobs.delete(rejected) }
+        return true
     }
 
-    /// Marks a file rejected if it is in `state`.
-    func reject(tenantID: UUID, id: UUID, from state: StoredFile.Status, code: String, detail: String) async throws -> Bool {
+    /// Marks a file rejected if it is in `state`; its sha256 when it was, else nil.
+    func reject(tenantID: UUID, id: UUID, from state: StoredFile.Status, code: String, detail: String) async throws -> BlobDigest? {
         let rows = try await client.query(
             """
             UPDATE files SET status = 'rejected', rejection_code = \(code), rejection_detail = \(String(detail.prefix(1000))),
                 uploaded_at = coalesce(uploaded_at, now()), processed_at = now(), updated_at = now()
             WHERE tenant_id = \(tenantID) AND id = \(id) AND status = \(state.rawValue)
-            RETURNING 1
+            RETURNING sha256
             """,
             logger: logger
         )
-        var updated = false
-        for try await _ in rows { updated = true }
-        return updated
+        var rejected: BlobDigest?
+        for try await sha256 in rows.decode(ByteBuffer.self) { rejected = BlobDigest(bytes: Array(buffer: sha256)) }
+        return rejected
     }
 
     /// Whether any file that is not rejected, or any preview, still names the blob: a
     /// rejected file's bytes are deleted only when nothing else needs them.
-    public func isBlobNeeded(_ digest: BlobDigest) async throws -> Bool {
+    func isBlobNeeded(_ digest: BlobDigest) async throws -> Bool {
         let bytes = ByteBuffer(bytes: digest.bytes)
         let rows = try await client.query(
             """

@@ -50,8 +50,9 @@ public struct FileProcessor: JobHandler {
             }
             _ = try await files.markReady(tenantID: file.tenantID, id: file.id, media: processed.media, previews: previews)
         case .failure(let rejection):
-            guard try await files.markRejected(tenantID: file.tenantID, id: file.id, code: rejection.code, detail: rejection.detail) else { return }
-            if try await !files.isBlobNeeded(file.sha256) { try await blobs.delete(file.sha256) }
+            guard try await files.markRejected(
+                tenantID: file.tenantID, id: file.id, code: rejection.code, detail: rejection.detail, deletingFrom: blobs
+            ) else { return }
             logger.info("file rejected", metadata: ["file": "\(FileStore.identifier.format(file.id))", "code": "\(rejection.code)"])
         }
     }
