@@ -4,9 +4,11 @@ GREY := .build/debug/grey
 
 .PHONY: setup build run test migrate edge clean
 
-## Install missing system packages (Debian), through sudo when not root.
+## Install missing system packages (Debian, through sudo when not root) and the Python
+## test tools (.tools/venv).
 setup:
 	@scripts/install-system-packages.sh
+	@scripts/install-python-tools.sh
 
 ## Build the service.
 build: setup

@@ -9,6 +9,9 @@ packages=(
   pkg-config libpq-dev postgresql nginx libnginx-mod-http-js util-linux passwd
   # the tests read videos from the origin with ffprobe and ffmpeg, as players seek
   ffmpeg
+  # the contract and browser tests: a Python venv for schemathesis and selenium, and the
+  # headless browser selenium drives
+  python3-venv chromium chromium-driver
   "$@"
 )
 
