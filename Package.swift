@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "GreyCommand",
             dependencies: [
-                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Jobs", "Ingest", "StructuredLogging",
+                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Jobs", "Ingest", "StructuredLogging", "Audit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Database", "Tenancy", "LedgerLink", "Ingest", "Origin", "Storage", "Signing", "Jobs",
+                "Database", "Tenancy", "LedgerLink", "Ingest", "Origin", "Storage", "Signing", "Jobs", "Audit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -86,11 +86,23 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: strictSettings
         ),
+        // The append-only, hash-chained audit log of every write.
+        .target(
+            name: "Audit",
+            dependencies: [
+                "Database",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Tenants, API keys and their scopes.
         .target(
             name: "Tenancy",
             dependencies: [
-                "Database",
+                "Database", "Audit",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,7 +113,7 @@ let package = Package(
         .target(
             name: "LedgerLink",
             dependencies: [
-                "Database", "Tenancy",
+                "Database", "Tenancy", "Audit",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -132,7 +144,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "CMagic", "Database", "Storage", "Signing",
+                "CMagic", "Database", "Storage", "Signing", "Audit", "LedgerLink",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -184,7 +196,7 @@ let package = Package(
         .testTarget(
             name: "GreyTests",
             dependencies: [
-                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Ingest", "Jobs", "Preview",
+                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Ingest", "Jobs", "Preview", "Audit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

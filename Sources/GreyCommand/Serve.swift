@@ -1,4 +1,5 @@
 import ArgumentParser
+import Audit
 import Database
 import Foundation
 import Hummingbird
@@ -73,6 +74,7 @@ struct Serve: AsyncParsableCommand {
         if let lease = opened.lease { services.append(ClusterLeaseService(lease: lease, logger: logger)) }
         services.append(client)
         services.append(IdempotencyKeyExpiry(client: client, logger: logger))
+        services.append(AuditSealer(client: client, logger: logger))
         let apiKeyCache = APIKeyCache()
         services.append(APIKeyRevocationListener(client: client, cache: apiKeyCache, logger: logger))
 

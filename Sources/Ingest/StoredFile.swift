@@ -29,4 +29,6 @@ public struct StoredFile: Sendable, Equatable {
     public let media: FileMedia?
     /// The previews the workers made, smallest first.
     public let previews: [FilePreview]
+    /// The transactions the file is attached to, first attached first.
+    public let transactionIDs: [UUID]
 }

@@ -1,3 +1,4 @@
+import Audit
 import Database
 public import Foundation
 public import NIOCore
@@ -13,9 +14,11 @@ extension Uploads {
     ///   - fileID: the path's last segment, as sent.
     ///   - query: the URL's decoded query parameters, in order.
     ///   - contentType, contentLength: the request's headers, if sent.
+    ///   - requestID: the request's id, for the `file.uploaded` audit event (a signed PUT
+    ///     carries no API key).
     public func receive<Body: AsyncSequence & Sendable>(
         fileID: String, query: [(name: String, value: String)], contentType: String?, contentLength: Int64?, body: Body,
-        now: Date = Date()
+        requestID: String? = nil, now: Date = Date()
     ) async throws -> StoredFile where Body.Element == ByteBuffer {
         let values: [String: String]
         do {
@@ -62,7 +65,9 @@ extension Uploads {
             default: throw error
             }
         }
-        guard let uploaded = try await files.markUploaded(tenantID: tenantID, id: id, detectedType: type.mimeType) else {
+        guard let uploaded = try await files.markUploaded(
+            tenantID: tenantID, id: id, detectedType: type.mimeType, by: AuditActor(keyID: nil, requestID: requestID)
+        ) else {
             throw UploadError.alreadyUploaded
         }
         return uploaded

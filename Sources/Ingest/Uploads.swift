@@ -1,3 +1,4 @@
+public import Audit
 import Database
 public import Foundation
 public import NIOCore
@@ -28,12 +29,15 @@ public struct Uploads: Sendable {
         public var size: Int64
         /// 64 hex digits.
         public var sha256: String
+        /// The tenant's posted transaction the file is attached to from the start, if any.
+        public var transactionID: UUID?
 
-        public init(filename: String, contentType: String, size: Int64, sha256: String) {
+        public init(filename: String, contentType: String, size: Int64, sha256: String, transactionID: UUID? = nil) {
             self.filename = filename
             self.contentType = contentType
             self.size = size
             self.sha256 = sha256
+            self.transactionID = transactionID
         }
     }
 
@@ -51,8 +55,8 @@ public struct Uploads: Sendable {
     static let signedNames: Set<String> = ["tenant", "size", "sha256", "type"]
 
     /// Checks the declaration against the allow-list and limits, records the file as
-    /// `awaiting_upload`, and signs its upload URL.
-    public func start(tenantID: UUID, _ declaration: Declaration, now: Date = Date()) async throws -> (StoredFile, SignedUpload) {
+    /// `awaiting_upload` (recorded in the audit log against `actor`), and signs its upload URL.
+    public func start(tenantID: UUID, _ declaration: Declaration, by actor: AuditActor, now: Date = Date()) async throws -> (StoredFile, SignedUpload) {
         let filename = declaration.filename
         guard (1...255).contains(filename.count), !filename.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw UploadError.invalidField("filename", reason: "must be 1 to 255 characters without control characters")
@@ -71,7 +75,8 @@ public struct Uploads: Sendable {
         }
         let file = try await files.create(
             tenantID: tenantID, filename: filename, type: type, declaredType: FileType.essence(of: declaration.contentType),
-            size: declaration.size, sha256: digest, expiresAt: now.addingTimeInterval(policy.urlLifetime)
+            size: declaration.size, sha256: digest, expiresAt: now.addingTimeInterval(policy.urlLifetime),
+            transactionID: declaration.transactionID, by: actor
         )
         return (file, signedUpload(for: file))
     }

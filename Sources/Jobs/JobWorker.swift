@@ -1,4 +1,5 @@
 public import Foundation
+import Database
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
@@ -39,20 +40,8 @@ public struct JobWorker: Service {
     }
 
     public func run() async throws {
-        let (wakeUps, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        await withDiscardingTaskGroup { group in
-            group.addTask { await listen(wake) }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: pollInterval)
-                    wake.yield()
-                }
-            }
-            wake.yield()
-            for await _ in wakeUps.cancelOnGracefulShutdown() {
-                await drain()
-            }
-            group.cancelAll()
+        await runOnNotifications(channel: Self.channel, pollInterval: pollInterval, client: client, logger: logger) {
+            await drain()
         }
     }
 
@@ -96,24 +85,6 @@ public struct JobWorker: Service {
                 metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempts)", "now": "\(state?.rawValue ?? "unknown")",
                            "error": "\(String(describing: error))"]
             )
-        }
-    }
-
-    /// Wakes the worker on every notification; reconnects a second after losing the connection.
-    func listen(_ wake: AsyncStream<Void>.Continuation) async {
-        while !Task.isCancelled {
-            do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: Self.channel) { notifications in
-                        wake.yield()
-                        for try await _ in notifications { wake.yield() }
-                    }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("job listener lost its connection; polling until it is back", metadata: ["error": "\(String(reflecting: error))"])
-            }
-            try? await Task.sleep(for: .seconds(1))
         }
     }
 }

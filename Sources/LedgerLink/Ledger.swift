@@ -1,3 +1,4 @@
+public import Audit
 public import Database
 public import Foundation
 public import Logging
@@ -32,9 +33,12 @@ public struct Ledger: Sendable {
 
     /// Posts a planned request with the next batch and returns once it is committed.
     /// With `idempotency`, the outcome is stored under the key in the same transaction,
-    /// and a key used before is replayed instead of posted again.
-    public func post(_ request: PostingRequest, tenantID: UUID, idempotency: IdempotentRequest? = nil) async throws -> PostingResult {
-        try await queue.post(request, tenantID: tenantID, idempotency: idempotency)
+    /// and a key used before is replayed instead of posted again. The posting is recorded
+    /// in the audit log against `actor` in the same transaction.
+    public func post(
+        _ request: PostingRequest, tenantID: UUID, idempotency: IdempotentRequest? = nil, actor: AuditActor = .system
+    ) async throws -> PostingResult {
+        try await queue.post(request, tenantID: tenantID, idempotency: idempotency, actor: actor)
     }
 
     /// The id of a system account, created on first use.

@@ -1,3 +1,4 @@
+import Audit
 public import Hummingbird
 import Ingest
 public import Logging
@@ -64,6 +65,8 @@ public func buildRouter(
     TransactionsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
     AccountsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
     MerchantsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
+    StatementExportController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
+    AuditController(log: AuditLog(client: dependencies.database, logger: dependencies.logger)).addRoutes(to: api, catalogue: catalogue)
 
     let files = FileStore(client: dependencies.database, logger: dependencies.logger)
     let uploads = Uploads(
@@ -72,8 +75,10 @@ public func buildRouter(
     )
     let links = OriginLinks(signer: URLSigner(keys: dependencies.signingKeys), publicURL: configuration.publicURL)
     UploadsController(uploads: uploads, publicURL: configuration.publicURL, links: links).addRoutes(to: api, open: router, catalogue: catalogue)
-    FilesController(files: files, links: links).addRoutes(to: api, catalogue: catalogue)
-    let reads = SignedReads(files: files, blobs: dependencies.blobs, links: links, cache: ReadyFileCache())
+    let readCache = ReadyFileCache()
+    FilesController(files: files, links: links, blobs: dependencies.blobs, readCache: readCache).addRoutes(to: api, catalogue: catalogue)
+    AttachmentsController(files: files, ledger: ledger, links: links).addRoutes(to: api, catalogue: catalogue)
+    let reads = SignedReads(files: files, blobs: dependencies.blobs, links: links, cache: readCache)
     PreviewsController(reads: reads).addRoutes(to: router, catalogue: catalogue)
     ContentController(reads: reads).addRoutes(to: router, catalogue: catalogue)
     return router

@@ -1,3 +1,4 @@
+import Audit
 public import Database
 import Foundation
 public import Logging
@@ -68,6 +69,13 @@ public struct APIKeyStore: Sendable {
                 id: token.keyID, tenant: Tenant(id: tenantID, name: tenantName),
                 scopes: scopes, createdAt: createdAt, revokedAt: nil
             )
+            try await AuditTrail.record(
+                AuditEvent(
+                    tenantID: tenantID, action: "api_key.created", subjectType: "api_key", subjectID: Self.identifier.format(key.id),
+                    actor: .system, details: ["scopes": scopeNames.joined(separator: " ")]
+                ),
+                on: connection, logger: logger
+            )
             return IssuedAPIKey(key: key, token: token.text)
         }
     }
@@ -100,7 +108,15 @@ public struct APIKeyStore: Sendable {
     public func revoke(_ reference: String) async throws -> Bool {
         guard let keyID = Self.identifier.parse(reference) ?? APIKeyToken.parse(reference)?.keyID else { return false }
         let rows = try await client.query(
-            "UPDATE api_keys SET revoked_at = now() WHERE id = \(keyID) AND revoked_at IS NULL RETURNING id",
+            """
+            WITH revoked AS (
+                UPDATE api_keys SET revoked_at = now() WHERE id = \(keyID) AND revoked_at IS NULL RETURNING id, tenant_id
+            ), audited AS (
+                INSERT INTO audit_events (tenant_id, action, subject_type, subject_id)
+                SELECT tenant_id, 'api_key.revoked', 'api_key', \(Self.identifier.format(keyID)) FROM revoked
+            )
+            SELECT id FROM revoked
+            """,
             logger: logger
         )
         for try await _ in rows {

@@ -1,3 +1,4 @@
+import Audit
 import Database
 import Foundation
 import LedgerLink
@@ -21,8 +22,8 @@ import Testing
         }
 
         func makeWallet(_ externalID: String, currency: String = "EUR") async throws -> Wallet {
-            let user = try await UserStore(client: client, logger: logger).create(tenantID: tenantID, externalID: externalID, displayName: nil)
-            return try await ledger.createWallet(tenantID: tenantID, userID: user.id, currency: CurrencyCode(currency)!)
+            let user = try await UserStore(client: client, logger: logger).create(tenantID: tenantID, externalID: externalID, displayName: nil, by: .system)
+            return try await ledger.createWallet(tenantID: tenantID, userID: user.id, currency: CurrencyCode(currency)!, by: .system)
         }
 
         func fund(_ wallet: Wallet, _ amount: Int64, ref: String = UUID().uuidString) async throws -> LedgerTransaction {

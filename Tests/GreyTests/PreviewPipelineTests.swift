@@ -92,8 +92,8 @@ import Testing
 extension UploadClient {
     /// Uploads `sample` through its signed URL and waits until it is ready or rejected;
     /// returns the file's JSON.
-    func uploadAndSettle(_ sample: Sample, timeout: Duration = .seconds(60)) async throws -> [String: Any] {
-        let started = try await start(sample)
+    func uploadAndSettle(_ sample: Sample, transactionID: String? = nil, timeout: Duration = .seconds(60)) async throws -> [String: Any] {
+        let started = try await start(sample, transactionID: transactionID)
         let put = try await put(started.url, bytes: try sample.bytes, contentType: started.contentType)
         guard put.status == .created else { throw UploadTestError("uploading \(sample) failed: \(put.status) \(put.text)") }
         let deadline = ContinuousClock.now + timeout

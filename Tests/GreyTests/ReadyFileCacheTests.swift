@@ -12,7 +12,7 @@ import Testing
         StoredFile(
             id: id, tenantID: UUID(), filename: "a.jpg", declaredType: "image/jpeg", detectedType: "image/jpeg", size: 1,
             sha256: BlobDigest(bytes: [UInt8](repeating: 7, count: 32))!, status: status, rejection: nil, uploadExpiresAt: Date(),
-            createdAt: Date(), media: nil, previews: []
+            createdAt: Date(), media: nil, previews: [], transactionIDs: []
         )
     }
 

@@ -1,3 +1,4 @@
+public import Audit
 import Database
 public import Foundation
 import PostgresNIO
@@ -7,21 +8,29 @@ extension Ledger {
     /// Code prefixes Grey keeps for the accounts it makes itself.
     static let reservedCodePrefixes = ["system:", "wallet:", "merchant:"]
 
-    /// Opens an account of the tenant's own (for journal transactions).
+    /// Opens an account of the tenant's own (for journal transactions), recorded in the
+    /// audit log against `actor`.
     public func createAccount(
-        tenantID: UUID, code: String, name: String, type: AccountType, currency: CurrencyCode, allowsNegative: Bool
+        tenantID: UUID, code: String, name: String, type: AccountType, currency: CurrencyCode, allowsNegative: Bool, by actor: AuditActor
     ) async throws -> Account {
         guard Self.isValidCode(code) else {
             throw LedgerError.invalidField("code", reason: "must be 1 to 100 of [A-Za-z0-9._:-], starting with a letter or digit, and not start with system:, wallet: or merchant:")
         }
         guard (1...255).contains(name.count) else { throw LedgerError.invalidField("name", reason: "must be 1 to 255 characters") }
         let id = Identifier.makeUUID()
+        let event = AuditEvent(
+            tenantID: tenantID, action: "account.created", subjectType: "account", subjectID: Self.accountIdentifier.format(id), actor: actor,
+            details: ["code": code, "type": type.rawValue, "currency": currency.code, "allowNegative": String(allowsNegative)]
+        )
         do {
             let rows = try await client.query(
                 """
-                INSERT INTO accounts (tenant_id, id, code, name, type, currency, allow_negative)
-                VALUES (\(tenantID), \(id), \(code), \(name), \(type.rawValue), \(currency.code), \(allowsNegative))
-                RETURNING created_at
+                WITH created AS (
+                    INSERT INTO accounts (tenant_id, id, code, name, type, currency, allow_negative)
+                    VALUES (\(tenantID), \(id), \(code), \(name), \(type.rawValue), \(currency.code), \(allowsNegative))
+                    RETURNING created_at
+                ), audited AS (\(recording: event) FROM created)
+                SELECT created_at FROM created
                 """,
                 logger: logger
             )

@@ -83,19 +83,21 @@ extension Ledger {
         }
         let rows = try await client.query(
             """
-            SELECT id, type, currency, amount, memo, external_ref, reverses_id, created_at
+            SELECT id, type, currency, amount, memo, external_ref, reverses_id, created_at,
+                   COALESCE((SELECT array_agg(a.file_id ORDER BY a.created_at, a.file_id) FROM file_attachments a
+                             WHERE a.tenant_id = transactions.tenant_id AND a.transaction_id = transactions.id), '{}')
             FROM transactions WHERE tenant_id = \(tenantID) AND id = ANY(\(ids))
             """,
             logger: logger
         )
         var found: [UUID: LedgerTransaction] = [:]
-        for try await (id, type, currency, amount, memo, externalRef, reversesID, createdAt) in rows.decode(
-            (UUID, String, String, Int64, String?, String?, UUID?, Date).self
+        for try await (id, type, currency, amount, memo, externalRef, reversesID, createdAt, attachmentIDs) in rows.decode(
+            (UUID, String, String, Int64, String?, String?, UUID?, Date, [UUID]).self
         ) {
             guard let type = TransactionType(rawValue: type), let currency = CurrencyCode(currency), let amount = Amount(amount) else { continue }
             found[id] = LedgerTransaction(
                 id: id, type: type, currency: currency, amount: amount, memo: memo, externalRef: externalRef,
-                reversesID: reversesID, createdAt: createdAt, entries: entries[id] ?? []
+                reversesID: reversesID, createdAt: createdAt, entries: entries[id] ?? [], attachmentIDs: attachmentIDs
             )
         }
         return ids.compactMap { found[$0] }

@@ -1,11 +1,13 @@
+public import Audit
 import Database
 public import Foundation
 import PostgresNIO
 
 /// Merchants: charges collected on their behalf (less a fee) and payouts of what they are owed.
 extension Ledger {
-    /// Creates a merchant and its payable account (a liability that may not go negative).
-    public func createMerchant(tenantID: UUID, name: String, currency: CurrencyCode) async throws -> Merchant {
+    /// Creates a merchant and its payable account (a liability that may not go negative),
+    /// recorded in the audit log against `actor`.
+    public func createMerchant(tenantID: UUID, name: String, currency: CurrencyCode, by actor: AuditActor) async throws -> Merchant {
         guard (1...255).contains(name.count) else { throw LedgerError.invalidField("name", reason: "must be 1 to 255 characters") }
         let id = Identifier.makeUUID()
         let payable = Identifier.makeUUID()
@@ -27,6 +29,13 @@ extension Ledger {
             )
             var createdAt = Date()
             for try await date in rows.decode(Date.self) { createdAt = date }
+            try await AuditTrail.record(
+                AuditEvent(
+                    tenantID: tenantID, action: "merchant.created", subjectType: "merchant", subjectID: Self.merchantIdentifier.format(id),
+                    actor: actor, details: ["currency": currency.code]
+                ),
+                on: connection, logger: logger
+            )
             return Merchant(id: id, name: name, currency: currency, payableAccountID: payable, createdAt: createdAt)
         }
     }

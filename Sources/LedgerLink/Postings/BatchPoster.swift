@@ -1,3 +1,4 @@
+import Audit
 import Database
 import Foundation
 import Logging
@@ -30,10 +31,14 @@ struct BatchPoster {
         var results = [Result<PostingResult, any Error>?](repeating: nil, count: jobs.count)
         var accepted: [PlannedTransaction] = []
         var responses: [KeyedResponse] = []
+        var audited: [AuditEvent] = []
         for index in jobs.indices where claims[index].runs {
             let job = jobs[index]
             let decision = planner.plan(job.request, tenantID: job.tenantID, id: Identifier.makeUUID())
-            if case .success(let planned) = decision { accepted.append(planned) }
+            if case .success(let planned) = decision {
+                accepted.append(planned)
+                audited.append(planned.auditEvent(actor: job.actor))
+            }
             let outcome = decision.map { $0.transaction(createdAt: createdAt) }
             let response = job.idempotency.map { $0.render(outcome) }
             if let response, let idempotency = job.idempotency {
@@ -46,7 +51,7 @@ struct BatchPoster {
             case .failure(let error): results[index] = .success(.rejected(error, stored: response))
             }
         }
-        try await write(accepted, responses: responses, createdAt: snapshot.lockedAtMicroseconds, on: connection)
+        try await write(accepted, responses: responses, audit: AuditColumns(audited), createdAt: snapshot.lockedAtMicroseconds, on: connection)
         return answerFollowers(jobs, claims: claims, results: results, stored: Dictionary(responses.map { ($0.key, $0.response) }, uniquingKeysWith: { first, _ in first }))
     }
 
@@ -78,12 +83,13 @@ struct BatchPoster {
         }
     }
 
-    /// Inserts the accepted transactions, their entries and the keyed responses in one
-    /// statement. Keys go in key order, so two batches never wait on each other's keys in
+    /// Inserts the accepted transactions, their entries, their audit events and the keyed
+    /// responses in one statement. Keys go in key order, so two batches never wait on each other's keys in
     /// opposite orders (and every account lock is already held, so a batch holding keys
     /// never waits for accounts).
     private func write(
-        _ transactions: [PlannedTransaction], responses: [KeyedResponse], createdAt microseconds: Int64, on connection: PostgresConnection
+        _ transactions: [PlannedTransaction], responses: [KeyedResponse], audit: AuditColumns, createdAt microseconds: Int64,
+        on connection: PostgresConnection
     ) async throws {
         guard !transactions.isEmpty || !responses.isEmpty else { return }
         let noReversal = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
@@ -115,6 +121,16 @@ struct BatchPoster {
                 ) WITH ORDINALITY AS e(tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, allow_negative, position)
                 CROSS JOIN moment
                 ORDER BY e.position
+            ), audited AS (
+                INSERT INTO audit_events (tenant_id, occurred_at, action, subject_type, subject_id, key_id, request_id, details)
+                SELECT a.tenant_id, moment.at, a.action, a.subject_type, a.subject_id, NULLIF(a.key_id, \(AuditColumns.noKey)),
+                       NULLIF(a.request_id, ''), a.details::jsonb
+                FROM unnest(
+                    \(audit.tenantIDs), \(audit.actions), \(audit.subjectTypes), \(audit.subjectIDs),
+                    \(audit.keyIDs), \(audit.requestIDs), \(audit.details)
+                ) WITH ORDINALITY AS a(tenant_id, action, subject_type, subject_id, key_id, request_id, details, position)
+                CROSS JOIN moment
+                ORDER BY a.position
             ), stored AS (
                 INSERT INTO idempotency_keys (tenant_id, key, request_sha256, status, response_body)
                 SELECT u.tenant_id, u.key, u.digest, u.status, u.body
@@ -137,6 +153,17 @@ struct BatchPoster {
 }
 
 extension PlannedTransaction {
+    /// The audit log's record of this posting.
+    func auditEvent(actor: AuditActor) -> AuditEvent {
+        var details = ["type": request.type.rawValue, "amount": String(amount.minorUnits), "currency": request.currency.code]
+        if let reversed = request.reversesID { details["reversesId"] = Ledger.transactionIdentifier.format(reversed) }
+        if let externalRef = request.externalRef { details["externalRef"] = externalRef }
+        return AuditEvent(
+            tenantID: tenantID, action: "transaction.posted", subjectType: "transaction",
+            subjectID: Ledger.transactionIdentifier.format(id), actor: actor, details: details
+        )
+    }
+
     func transaction(createdAt: Date) -> LedgerTransaction {
         LedgerTransaction(
             id: id, type: request.type, currency: request.currency, amount: amount, memo: request.memo,

@@ -11,6 +11,8 @@ public struct LedgerTransaction: Sendable, Equatable {
     public let reversesID: UUID?
     public let createdAt: Date
     public let entries: [PostedEntry]
+    /// The files attached to it (receipts), first attached first; none when just posted.
+    public var attachmentIDs: [UUID] = []
 }
 
 /// One posted entry: its account (and wallet, when the account is one), side, amount and

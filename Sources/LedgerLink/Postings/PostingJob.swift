@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 
 /// A posting request waiting in the queue for its batch.
@@ -5,6 +6,8 @@ struct PostingJob: Sendable {
     let tenantID: UUID
     let request: PostingRequest
     let idempotency: IdempotentRequest?
+    /// Who the posting is recorded against in the audit log.
+    let actor: AuditActor
     /// When the request joined the queue, for the posted-transaction log line.
     let enqueuedAt: ContinuousClock.Instant
     let completion: CheckedContinuation<PostingResult, any Error>

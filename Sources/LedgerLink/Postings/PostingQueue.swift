@@ -1,3 +1,4 @@
+import Audit
 import Database
 import Foundation
 import Logging
@@ -34,10 +35,10 @@ final class PostingQueue: Sendable {
     }
 
     /// Posts `request` in the next batch and returns once that batch has committed.
-    func post(_ request: PostingRequest, tenantID: UUID, idempotency: IdempotentRequest?) async throws -> PostingResult {
+    func post(_ request: PostingRequest, tenantID: UUID, idempotency: IdempotentRequest?, actor: AuditActor) async throws -> PostingResult {
         try await withCheckedThrowingContinuation { continuation in
             let job = PostingJob(
-                tenantID: tenantID, request: request, idempotency: idempotency,
+                tenantID: tenantID, request: request, idempotency: idempotency, actor: actor,
                 enqueuedAt: .now, completion: continuation
             )
             let startsRunner = state.withLock { state in

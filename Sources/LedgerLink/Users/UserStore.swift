@@ -1,3 +1,4 @@
+public import Audit
 public import Database
 public import Foundation
 public import Logging
@@ -16,8 +17,8 @@ public struct UserStore: Sendable {
     }
 
     /// Records a new user; ``LedgerError/userExists(externalID:)`` when the tenant has one
-    /// with the same external id.
-    public func create(tenantID: UUID, externalID: String, displayName: String?) async throws -> User {
+    /// with the same external id. Recorded in the audit log against `actor`.
+    public func create(tenantID: UUID, externalID: String, displayName: String?, by actor: AuditActor) async throws -> User {
         guard (1...255).contains(externalID.count) else {
             throw LedgerError.invalidField("externalId", reason: "must be 1 to 255 characters")
         }
@@ -25,12 +26,19 @@ public struct UserStore: Sendable {
             throw LedgerError.invalidField("displayName", reason: "must be at most 255 characters")
         }
         let id = Identifier.makeUUID()
+        let event = AuditEvent(
+            tenantID: tenantID, action: "user.created", subjectType: "user", subjectID: Self.identifier.format(id),
+            actor: actor, details: ["externalId": externalID]
+        )
         do {
             let rows = try await client.query(
                 """
-                INSERT INTO users (tenant_id, id, external_id, display_name)
-                VALUES (\(tenantID), \(id), \(externalID), \(displayName))
-                RETURNING created_at
+                WITH created AS (
+                    INSERT INTO users (tenant_id, id, external_id, display_name)
+                    VALUES (\(tenantID), \(id), \(externalID), \(displayName))
+                    RETURNING created_at
+                ), audited AS (\(recording: event) FROM created)
+                SELECT created_at FROM created
                 """,
                 logger: logger
             )

@@ -1,10 +1,12 @@
+public import Audit
 import Database
 public import Foundation
 import PostgresNIO
 
 extension Ledger {
-    /// Opens a wallet for a user in a currency: a liability account that may not go negative.
-    public func createWallet(tenantID: UUID, userID: UUID, currency: CurrencyCode) async throws -> Wallet {
+    /// Opens a wallet for a user in a currency: a liability account that may not go
+    /// negative. Recorded in the audit log against `actor`.
+    public func createWallet(tenantID: UUID, userID: UUID, currency: CurrencyCode, by actor: AuditActor) async throws -> Wallet {
         let id = Identifier.makeUUID()
         do {
             return try await client.withTransaction(logger: logger) { connection in
@@ -24,6 +26,13 @@ extension Ledger {
                 try await connection.query(
                     "INSERT INTO wallets (tenant_id, id, user_id, currency) VALUES (\(tenantID), \(id), \(userID), \(currency.code))",
                     logger: logger
+                )
+                try await AuditTrail.record(
+                    AuditEvent(
+                        tenantID: tenantID, action: "wallet.created", subjectType: "wallet", subjectID: Self.walletIdentifier.format(id),
+                        actor: actor, details: ["userId": UserStore.identifier.format(userID), "currency": currency.code]
+                    ),
+                    on: connection, logger: logger
                 )
                 return try await wallet(tenantID: tenantID, id: id, on: connection)!
             }
@@ -77,8 +86,9 @@ extension Ledger {
     }
 
     /// Freezes or unfreezes a wallet. The wallet's account is locked first, as postings
-    /// lock it, so a posting never sees a status that is changing under it.
-    public func setWalletStatus(tenantID: UUID, walletID: UUID, _ status: Wallet.Status) async throws -> Wallet {
+    /// lock it, so a posting never sees a status that is changing under it. A change is
+    /// recorded in the audit log against `actor` (`wallet.frozen`, `wallet.unfrozen`).
+    public func setWalletStatus(tenantID: UUID, walletID: UUID, _ status: Wallet.Status, by actor: AuditActor) async throws -> Wallet {
         try await client.withTransaction(logger: logger) { connection in
             let locked = try await connection.query(
                 "SELECT id FROM accounts WHERE tenant_id = \(tenantID) AND id = \(walletID) FOR UPDATE", logger: logger
@@ -86,10 +96,18 @@ extension Ledger {
             var found = false
             for try await _ in locked { found = true }
             guard found else { throw LedgerError.notFound("wallet") }
+            let event = AuditEvent(
+                tenantID: tenantID, action: status == .frozen ? "wallet.frozen" : "wallet.unfrozen", subjectType: "wallet",
+                subjectID: Self.walletIdentifier.format(walletID), actor: actor
+            )
             try await connection.query(
                 """
-                UPDATE wallets SET status = \(status.rawValue), updated_at = now()
-                WHERE tenant_id = \(tenantID) AND id = \(walletID) AND status <> \(status.rawValue)
+                WITH changed AS (
+                    UPDATE wallets SET status = \(status.rawValue), updated_at = now()
+                    WHERE tenant_id = \(tenantID) AND id = \(walletID) AND status <> \(status.rawValue)
+                    RETURNING id
+                )
+                \(recording: event) FROM changed
                 """,
                 logger: logger
             )

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Tenancy
+import Audit
 
 /// The context of a request made with a valid API key: handlers under it always know
 /// their tenant, so no query can forget to scope by it.
@@ -25,4 +26,9 @@ public struct TenantRequestContext: ChildRequestContext {
             throw APIError(status: .forbidden, code: "forbidden", detail: "This API key lacks the '\(scope.rawValue)' scope.")
         }
     }
+}
+
+extension TenantRequestContext {
+    /// The key and request a write made here is recorded against in the audit log.
+    var actor: AuditActor { AuditActor(keyID: apiKey.id, requestID: requestID) }
 }

@@ -36,7 +36,7 @@ struct UsersController {
         group.route(.post, "/v1/users", in: catalogue) { request, context in
             try context.require(.ledgerWrite)
             let input = try await request.decodeJSON(as: CreateUser.self)
-            let user = try await users.create(tenantID: context.tenant.id, externalID: input.externalId, displayName: input.displayName)
+            let user = try await users.create(tenantID: context.tenant.id, externalID: input.externalId, displayName: input.displayName, by: context.actor)
             return JSONResponse(status: .created, body: UserBody(user))
         }
         group.route(.get, "/v1/users/{userId}", in: catalogue) { _, context in

@@ -1,3 +1,4 @@
+import Audit
 import Hummingbird
 import Ingest
 import LedgerLink
@@ -14,6 +15,10 @@ extension APIError {
             return APIError(ledger: error)
         case let error as UploadError:
             return APIError(upload: error)
+        case let error as AttachmentError:
+            return APIError(attachment: error)
+        case is FileListError, is AuditCursorError:
+            return .invalidRequest("Query parameter 'cursor' is not a cursor this list returned.")
         case is NIOTooManyBytesError:
             return .tooLarge(limit: AppRequestContext.maxJSONBodySize)
         case let error as DecodingError:

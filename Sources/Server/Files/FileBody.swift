@@ -1,6 +1,7 @@
 import Foundation
 import Database
 import Ingest
+import LedgerLink
 import Storage
 import Tenancy
 
@@ -51,7 +52,7 @@ struct FileBody: Encodable, Sendable {
                 url: links.previewURL(for: preview, of: file, host: host)
             )
         }
-        transactionIds = []
+        transactionIds = file.transactionIDs.map(Ledger.transactionIdentifier.format)
         createdAt = file.createdAt
     }
 }

@@ -2,10 +2,12 @@ import Foundation
 import Hummingbird
 import Database
 import Ingest
+import LedgerLink
 import Storage
 import Tenancy
 
-/// `GET /v1/files/{fileId}` and `POST /v1/files/{fileId}/download-url`.
+/// `GET /v1/files`, `GET` and `DELETE /v1/files/{fileId}`, and
+/// `POST /v1/files/{fileId}/download-url`.
 struct FilesController {
     /// `POST /v1/files/{fileId}/download-url`'s body; both fields optional.
     struct DownloadURLRequest: Decodable {
@@ -24,8 +26,37 @@ struct FilesController {
 
     let files: FileStore
     let links: OriginLinks
+    let blobs: any BlobStore
+    /// Forgets a deleted file at once in this process's signed reads.
+    let readCache: ReadyFileCache
 
     func addRoutes(to api: RouterGroup<TenantRequestContext>, catalogue: RouteCatalogue) {
+        api.route(.get, "/v1/files", in: catalogue) { request, context in
+            try context.require(.filesRead)
+            let status = try request.query("status").map { text in
+                guard let status = StoredFile.Status(rawValue: text) else {
+                    throw APIError.invalidRequest("Query parameter 'status' must be one of awaiting_upload, processing, ready, rejected.")
+                }
+                return status
+            }
+            let transactionID = try request.query("transactionId").map { text in
+                guard let id = Ledger.transactionIdentifier.parse(text) else { throw APIError.notFound("No transaction with id '\(text.prefix(80))'.") }
+                return id
+            }
+            let page = try await files.files(
+                tenantID: context.tenant.id, transactionID: transactionID, status: status, limit: try request.pageLimit(), cursor: request.query("cursor")
+            )
+            return JSONResponse(body: PageBody(
+                data: page.files.map { FileBody($0, links: links, host: request.head.authority) }, nextCursor: page.nextCursor
+            ))
+        }
+        api.route(.delete, "/v1/files/{fileId}", in: catalogue) { _, context in
+            try context.require(.filesWrite)
+            let id = try context.id("fileId", FileStore.identifier, what: "file")
+            try await files.delete(fileID: id, tenantID: context.tenant.id, by: context.actor, deletingFrom: blobs)
+            readCache.evict(tenantID: context.tenant.id, id: id)
+            return Response(status: .noContent)
+        }
         api.route(.get, "/v1/files/{fileId}", in: catalogue) { request, context in
             try context.require(.filesRead)
             guard let id = context.parameters.get("fileId").flatMap(FileStore.identifier.parse),

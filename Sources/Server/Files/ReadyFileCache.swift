@@ -43,4 +43,10 @@ final class ReadyFileCache: Sendable {
         }
         return file
     }
+
+    /// Forgets a file (deleted through this process; other processes forget it within
+    /// ``lifetime``).
+    func evict(tenantID: UUID, id: UUID) {
+        _ = entries.withLock { $0.removeValue(forKey: Key(tenantID: tenantID, id: id)) }
+    }
 }

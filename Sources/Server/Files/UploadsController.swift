@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Database
 import Ingest
+import LedgerLink
 import Storage
 import Tenancy
 
@@ -25,9 +26,16 @@ struct UploadsController {
         api.route(.post, "/v1/uploads", in: catalogue) { request, context in
             try context.require(.filesWrite)
             let input = try await request.decodeJSON(as: Declare.self)
+            let transactionID = try input.transactionId.map { text in
+                guard let id = Ledger.transactionIdentifier.parse(text) else { throw APIError.notFound("No transaction with this id.") }
+                return id
+            }
             let (file, upload) = try await uploads.start(
                 tenantID: context.tenant.id,
-                Uploads.Declaration(filename: input.filename, contentType: input.contentType, size: input.size, sha256: input.sha256)
+                Uploads.Declaration(
+                    filename: input.filename, contentType: input.contentType, size: input.size, sha256: input.sha256, transactionID: transactionID
+                ),
+                by: context.actor
             )
             let base = publicURL ?? request.head.authority.map { "http://\($0)" } ?? ""
             return JSONResponse(status: .created, body: UploadBody(
@@ -39,7 +47,7 @@ struct UploadsController {
             let fileID = context.parameters.get("fileId") ?? ""
             let file = try await uploads.receive(
                 fileID: fileID, query: QueryString.decoded(request.uri.query), contentType: request.headers[.contentType],
-                contentLength: request.headers[.contentLength].flatMap { Int64($0) }, body: request.body
+                contentLength: request.headers[.contentLength].flatMap { Int64($0) }, body: request.body, requestID: context.requestID
             )
             return JSONResponse(status: .created, body: FileBody(file, links: links, host: request.head.authority))
         }

@@ -40,7 +40,7 @@ struct AccountsController {
             let input = try await request.decodeJSON(as: CreateAccount.self)
             let account = try await ledger.createAccount(
                 tenantID: context.tenant.id, code: input.code, name: input.name, type: input.type,
-                currency: try CurrencyCode.validated(input.currency), allowsNegative: input.allowNegative
+                currency: try CurrencyCode.validated(input.currency), allowsNegative: input.allowNegative, by: context.actor
             )
             return JSONResponse(status: .created, body: AccountBody(account))
         }

@@ -31,7 +31,7 @@ struct IdempotentPosting {
             as: Input.self, body: body.readableBytes == 0 ? ByteBuffer(string: "{}") : body, contentType: request.headers[.contentType]
         )
         let planned = try await plan(input)
-        switch try await ledger.post(planned, tenantID: context.tenant.id, idempotency: idempotency) {
+        switch try await ledger.post(planned, tenantID: context.tenant.id, idempotency: idempotency, actor: context.actor) {
         case .posted(_, let stored?), .rejected(_, let stored?):
             return Self.response(stored, replayed: false)
         case .replayed(let stored):

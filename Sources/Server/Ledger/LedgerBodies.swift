@@ -1,5 +1,6 @@
 import Database
 import Foundation
+import Ingest
 import LedgerLink
 
 /// A transaction as the API shows it.
@@ -38,7 +39,7 @@ struct TransactionBody: Encodable, Sendable {
             },
             forKey: .entries
         )
-        try container.encode([String](), forKey: .attachments)
+        try container.encode(transaction.attachmentIDs.map(FileStore.identifier.format), forKey: .attachments)
     }
 }
 

@@ -41,7 +41,7 @@ struct MerchantsController {
             let input = try await request.decodeJSON(as: CreateMerchant.self)
             let merchant = try await ledger.createMerchant(
                 tenantID: context.tenant.id, name: try text(input.name, "name", required: true)!,
-                currency: try CurrencyCode.validated(input.currency)
+                currency: try CurrencyCode.validated(input.currency), by: context.actor
             )
             return JSONResponse(status: .created, body: MerchantBody(merchant))
         }

@@ -23,7 +23,7 @@ struct WalletsController {
             let input = try await request.decodeJSON(as: CreateWallet.self)
             guard let userID = UserStore.identifier.parse(input.userId) else { throw APIError.notFound("No user with this id.") }
             let wallet = try await ledger.createWallet(
-                tenantID: context.tenant.id, userID: userID, currency: try CurrencyCode.validated(input.currency)
+                tenantID: context.tenant.id, userID: userID, currency: try CurrencyCode.validated(input.currency), by: context.actor
             )
             return JSONResponse(status: .created, body: WalletBody(wallet))
         }
@@ -46,7 +46,7 @@ struct WalletsController {
             group.route(.post, path, in: catalogue) { _, context in
                 try context.require(.ledgerWrite)
                 let id = try context.id("walletId", Ledger.walletIdentifier, what: "wallet")
-                return JSONResponse(body: WalletBody(try await ledger.setWalletStatus(tenantID: context.tenant.id, walletID: id, status)))
+                return JSONResponse(body: WalletBody(try await ledger.setWalletStatus(tenantID: context.tenant.id, walletID: id, status, by: context.actor)))
             }
         }
     }

@@ -15,16 +15,20 @@ struct UploadClient: Sendable {
         let contentType: String
     }
 
-    /// `POST /v1/uploads`; the raw response.
-    func declare(filename: String, contentType: String, size: Int, sha256: String) async throws -> TestResponse {
-        let json = #"{"filename":"\#(filename)","contentType":"\#(contentType)","size":\#(size),"sha256":"\#(sha256)"}"#
+    /// `POST /v1/uploads`, attaching to `transactionID` when given; the raw response.
+    func declare(filename: String, contentType: String, size: Int, sha256: String, transactionID: String? = nil) async throws -> TestResponse {
+        let attach = transactionID.map { #","transactionId":"\#($0)""# } ?? ""
+        let json = #"{"filename":"\#(filename)","contentType":"\#(contentType)","size":\#(size),"sha256":"\#(sha256)"\#(attach)}"#
         return try await client.send(.post, "/v1/uploads", key: key, json: json)
     }
 
     /// Declares `sample` (or its bytes under another name or type) and returns its signed URL.
-    func start(_ sample: Sample, filename: String? = nil, size: Int? = nil, sha256: String? = nil) async throws -> Started {
+    func start(
+        _ sample: Sample, filename: String? = nil, size: Int? = nil, sha256: String? = nil, transactionID: String? = nil
+    ) async throws -> Started {
         let response = try await declare(
-            filename: filename ?? sample.filename, contentType: sample.declaredType, size: size ?? sample.size, sha256: sha256 ?? sample.sha256
+            filename: filename ?? sample.filename, contentType: sample.declaredType, size: size ?? sample.size, sha256: sha256 ?? sample.sha256,
+            transactionID: transactionID
         )
         guard response.status == .created, let fileID = response.json["fileId"] as? String,
               let upload = response.json["upload"] as? [String: Any], let url = upload["url"] as? String,

@@ -1,0 +1,37 @@
+public import Foundation
+import PostgresNIO
+
+/// Events laid out as one array per column, for a single `INSERT ... SELECT FROM unnest(...)`
+/// however many there are. A missing key id travels as ``AuditColumns/noKey`` and a
+/// missing request id as "", both turned back into NULL by the statement.
+public struct AuditColumns: Sendable {
+    /// Stands for "no key" in ``keyIDs`` (arrays of optionals do not bind).
+    public static let noKey = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
+    public let tenantIDs: [UUID]
+    public let actions: [String]
+    public let subjectTypes: [String]
+    public let subjectIDs: [String]
+    public let keyIDs: [UUID]
+    public let requestIDs: [String]
+    /// Each event's details as a JSON object's text, cast to jsonb by the statement.
+    public let details: [String]
+
+    public init(_ events: [AuditEvent]) {
+        tenantIDs = events.map(\.tenantID)
+        actions = events.map(\.action)
+        subjectTypes = events.map(\.subjectType)
+        subjectIDs = events.map(\.subjectID)
+        keyIDs = events.map { $0.actor.keyID ?? Self.noKey }
+        requestIDs = events.map { $0.actor.requestID ?? "" }
+        details = events.map(Self.json)
+    }
+
+    public var isEmpty: Bool { tenantIDs.isEmpty }
+
+    private static func json(_ event: AuditEvent) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(event.details), as: UTF8.self)) ?? "{}"
+    }
+}
