@@ -17,6 +17,9 @@ int grey_vips_start(void) {
 }
 
 int grey_vips_header(const void *buffer, size_t length, int *width, int *height, int *pages, char **loader) {
+    /* The error buffer is process-global and some loaders write to it yet succeed:
+       start each call empty so a failure reports only its own words. */
+    vips_error_clear();
     const char *name = vips_foreign_find_load_buffer(buffer, length);
     if (!name) return -1;
     VipsImage *image = vips_image_new_from_buffer(buffer, length, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
@@ -30,6 +33,9 @@ int grey_vips_header(const void *buffer, size_t length, int *width, int *height,
 }
 
 int grey_vips_header_file(const char *path, int *width, int *height, int *pages, char **loader) {
+    /* The error buffer is process-global and some loaders write to it yet succeed:
+       start each call empty so a failure reports only its own words. */
+    vips_error_clear();
     const char *name = vips_foreign_find_load(path);
     if (!name) return -1;
     VipsImage *image = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
@@ -45,6 +51,9 @@ int grey_vips_header_file(const char *path, int *width, int *height, int *pages,
 static int save_opaque_jpeg(VipsImage *thumbnail, void **output, size_t *output_length, int *width, int *height);
 
 int grey_vips_thumbnail(const void *buffer, size_t length, int size, void **output, size_t *output_length, int *width, int *height) {
+    /* The error buffer is process-global and some loaders write to it yet succeed:
+       start each call empty so a failure reports only its own words. */
+    vips_error_clear();
     VipsImage *thumbnail = NULL;
     // The loader's options: stop on truncation or a serious decode error.
     if (vips_thumbnail_buffer((void *)buffer, length, &thumbnail, size, "height", size, "size", VIPS_SIZE_DOWN,
@@ -53,6 +62,9 @@ int grey_vips_thumbnail(const void *buffer, size_t length, int size, void **outp
 }
 
 int grey_vips_thumbnail_file(const char *path, int size, void **output, size_t *output_length, int *width, int *height) {
+    /* The error buffer is process-global and some loaders write to it yet succeed:
+       start each call empty so a failure reports only its own words. */
+    vips_error_clear();
     VipsImage *thumbnail = NULL;
     // Stop on truncation or a serious decode error.
     if (vips_thumbnail(path, &thumbnail, size, "height", size, "size", VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_ERROR, NULL)) return -1;
@@ -60,6 +72,9 @@ int grey_vips_thumbnail_file(const char *path, int size, void **output, size_t *
 }
 
 int grey_vips_encode(const void *pixels, int width, int height, int bands, int format, void **output, size_t *output_length) {
+    /* The error buffer is process-global and some loaders write to it yet succeed:
+       start each call empty so a failure reports only its own words. */
+    vips_error_clear();
     VipsImage *image = vips_image_new_from_memory(pixels, (size_t)width * height * bands, width, height, bands, VIPS_FORMAT_UCHAR);
     if (!image) return -1;
     int failed = format == 0 ? vips_jpegsave_buffer(image, output, output_length, "Q", 82, "strip", TRUE, NULL)

@@ -1,3 +1,4 @@
+import Foundation
 import Preview
 import Testing
 
@@ -31,5 +32,27 @@ import Testing
         var refused = false
         do { _ = try Vips.thumbnail(of: bytes, size: 256) } catch { refused = true }
         #expect(refused)
+    }
+
+    /// A refusal's words are about this file only: nothing left over from earlier calls
+    /// (libvips' error buffer is process-global, and some loaders write to it and still
+    /// succeed) and never the path the bytes were read from.
+    @Test func aRefusalSaysNothingOfEarlierFilesOrOfPaths() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vips-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let heic = directory.appendingPathComponent("photo.heic").path
+        try FileManager.default.copyItem(atPath: Sample.folder + "/photo.heic", toPath: heic)
+        _ = try Vips.header(path: heic)
+        _ = try Vips.thumbnail(path: heic, size: 256)
+        let copy = directory.appendingPathComponent("truncated.jpg").path
+        try FileManager.default.copyItem(atPath: Sample.folder + "/bad/truncated.jpg", toPath: copy)
+        do {
+            _ = try Vips.thumbnail(path: copy, size: 256)
+            Issue.record("a truncated JPEG made a thumbnail")
+        } catch {
+            #expect(!error.message.contains(directory.path), "\(error.message)")
+            #expect(!error.message.contains("photo.heic") && !error.message.contains("12764"), "\(error.message)")
+        }
     }
 }

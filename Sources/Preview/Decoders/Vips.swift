@@ -1,3 +1,4 @@
+import Foundation
 import CVipsShim
 import Synchronization
 
@@ -26,7 +27,11 @@ public enum Vips {
 
     /// The header of the image file at `path`.
     public static func header(path: String) throws(VipsError) -> ImageHeader {
-        try readHeader { grey_vips_header_file(path, $0, $1, $2, $3) }
+        do {
+            return try readHeader { grey_vips_header_file(path, $0, $1, $2, $3) }
+        } catch {
+            throw error.hiding(path)
+        }
     }
 
     /// A JPEG thumbnail of `bytes` fitting `size` x `size` (never enlarged), EXIF orientation
@@ -40,7 +45,11 @@ public enum Vips {
     /// The same thumbnail of the image file at `path`, decoded with shrink-on-load where
     /// the format has it (JPEG, WebP, HEIC), so a large photo is never decoded whole.
     public static func thumbnail(path: String, size: Int) throws(VipsError) -> Thumbnail {
-        try makeThumbnail { grey_vips_thumbnail_file(path, Int32(size), $0, $1, $2, $3) }
+        do {
+            return try makeThumbnail { grey_vips_thumbnail_file(path, Int32(size), $0, $1, $2, $3) }
+        } catch {
+            throw error.hiding(path)
+        }
     }
 
     /// Encodes 8-bit pixels, `bands` per pixel in packed rows, as PNG or JPEG.
@@ -120,6 +129,12 @@ public struct VipsError: Error, CustomStringConvertible {
         defer { grey_vips_free(text) }
         let message = String(cString: text).trimmingWhitespace()
         return VipsError(operation: operation, message: message.isEmpty ? "unknown error" : message)
+    }
+
+    /// The same error with `path` (where the server keeps the bytes) left out of its words,
+    /// since they reach clients as a rejection's detail.
+    func hiding(_ path: String) -> VipsError {
+        VipsError(operation: operation, message: message.replacingOccurrences(of: path, with: "the file"))
     }
 }
 
