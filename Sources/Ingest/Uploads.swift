@@ -58,7 +58,7 @@ public struct Uploads: Sendable {
     /// `awaiting_upload` (recorded in the audit log against `actor`), and signs its upload URL.
     public func start(tenantID: UUID, _ declaration: Declaration, by actor: AuditActor, now: Date = Date()) async throws -> (StoredFile, SignedUpload) {
         let filename = declaration.filename
-        guard (1...255).contains(filename.count), !filename.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard (1...255).contains(filename.unicodeScalars.count), !filename.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw UploadError.invalidField("filename", reason: "must be 1 to 255 characters without control characters")
         }
         guard let type = FileType.forFilename(filename) else {

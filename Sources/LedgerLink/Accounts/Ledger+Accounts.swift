@@ -16,7 +16,7 @@ extension Ledger {
         guard Self.isValidCode(code) else {
             throw LedgerError.invalidField("code", reason: "must be 1 to 100 of [A-Za-z0-9._:-], starting with a letter or digit, and not start with system:, wallet: or merchant:")
         }
-        guard (1...255).contains(name.count) else { throw LedgerError.invalidField("name", reason: "must be 1 to 255 characters") }
+        guard (1...255).contains(name.unicodeScalars.count) else { throw LedgerError.invalidField("name", reason: "must be 1 to 255 characters") }
         let id = Identifier.makeUUID()
         let event = AuditEvent(
             tenantID: tenantID, action: "account.created", subjectType: "account", subjectID: Self.accountIdentifier.format(id), actor: actor,

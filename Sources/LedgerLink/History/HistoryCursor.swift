@@ -29,7 +29,9 @@ enum HistoryCursor: Equatable {
             guard let sequence = Int64(parts[1]), sequence > 0 else { throw invalid }
             self = .sequence(sequence)
         case ("t", 3):
-            guard let microseconds = Int64(parts[1]), let id = UUID(uuidString: String(parts[2])) else { throw invalid }
+            // Only instants PostgreSQL can hold arithmetic on: 1970 to the end of year 9999.
+            guard let microseconds = Int64(parts[1]), (0...253_402_300_799_999_999).contains(microseconds),
+                  let id = UUID(uuidString: String(parts[2])) else { throw invalid }
             self = .time(microseconds: microseconds, id: id)
         default:
             throw invalid

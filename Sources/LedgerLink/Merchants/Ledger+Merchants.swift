@@ -8,14 +8,14 @@ extension Ledger {
     /// Creates a merchant and its payable account (a liability that may not go negative),
     /// recorded in the audit log against `actor`.
     public func createMerchant(tenantID: UUID, name: String, currency: CurrencyCode, by actor: AuditActor) async throws -> Merchant {
-        guard (1...255).contains(name.count) else { throw LedgerError.invalidField("name", reason: "must be 1 to 255 characters") }
+        guard (1...255).contains(name.unicodeScalars.count) else { throw LedgerError.invalidField("name", reason: "must be 1 to 255 characters") }
         let id = Identifier.makeUUID()
         let payable = Identifier.makeUUID()
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query(
                 """
                 INSERT INTO accounts (tenant_id, id, code, name, type, currency, allow_negative)
-                VALUES (\(tenantID), \(payable), \("merchant:" + Identifier.hex(id)), \("Payable to " + name), 'liability', \(currency.code), false)
+                VALUES (\(tenantID), \(payable), \("merchant:" + Identifier.hex(id)), \(AccountName.derived("Payable to ", name)), 'liability', \(currency.code), false)
                 """,
                 logger: logger
             )

@@ -19,10 +19,10 @@ public struct UserStore: Sendable {
     /// Records a new user; ``LedgerError/userExists(externalID:)`` when the tenant has one
     /// with the same external id. Recorded in the audit log against `actor`.
     public func create(tenantID: UUID, externalID: String, displayName: String?, by actor: AuditActor) async throws -> User {
-        guard (1...255).contains(externalID.count) else {
+        guard (1...255).contains(externalID.unicodeScalars.count) else {
             throw LedgerError.invalidField("externalId", reason: "must be 1 to 255 characters")
         }
-        if let displayName, displayName.count > 255 {
+        if let displayName, displayName.unicodeScalars.count > 255 {
             throw LedgerError.invalidField("displayName", reason: "must be at most 255 characters")
         }
         let id = Identifier.makeUUID()

@@ -19,7 +19,7 @@ extension Ledger {
                 try await connection.query(
                     """
                     INSERT INTO accounts (tenant_id, id, code, name, type, currency, allow_negative)
-                    VALUES (\(tenantID), \(id), \("wallet:" + Identifier.hex(id)), \("Wallet of " + externalID), 'liability', \(currency.code), false)
+                    VALUES (\(tenantID), \(id), \("wallet:" + Identifier.hex(id)), \(AccountName.derived("Wallet of ", externalID)), 'liability', \(currency.code), false)
                     """,
                     logger: logger
                 )

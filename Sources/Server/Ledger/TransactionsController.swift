@@ -113,6 +113,7 @@ func text(_ value: String?, _ field: String, limit: Int = 255, required: Bool = 
         if required { throw APIError.invalidRequest("Field '\(field)' must not be empty.") }
         return nil
     }
-    guard value.count <= limit else { throw APIError.invalidRequest("Field '\(field)' must be at most \(limit) characters.") }
+    // Characters are counted as Unicode code points, as PostgreSQL's char_length and JSON Schema count them.
+    guard value.unicodeScalars.count <= limit else { throw APIError.invalidRequest("Field '\(field)' must be at most \(limit) characters.") }
     return value
 }
