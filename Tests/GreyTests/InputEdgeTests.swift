@@ -42,4 +42,36 @@ import Testing
             #expect(try await ledger.get("/v1/transactions?cursor=\(forged)").status == .badRequest)
         }
     }
+
+    /// Two wallets holding 513 maximum fundings or bonuses each sum past 2^63: the trial balance adds
+    /// up in 128 bits and answers, where 64-bit sums trapped and took the server down.
+    @Test func aTrialBalancePast64BitsIsAnswered() async throws {
+        let app = try await TestApp.make()
+        let key = try await app.makeKey()
+        try await app.test { client in
+            let ledger = LedgerClient(client: client, key: key)
+            let wallets = [try await ledger.makeWallet(currency: "OVF"), try await ledger.makeWallet(currency: "OVF")]
+            let maximum: Int64 = 9_007_199_254_740_991
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<16 {
+                    group.addTask {
+                        for index in stride(from: lane, to: 1_026, by: 16) {
+                            // Funding debits the clearing asset, a bonus the promotions expense: each
+                            // stays within 64 bits while the two wallets together do not.
+                            let funded = index % 2 == 0
+                                ? try await ledger.post("/v1/transactions/fund", #"{"walletId":"\#(wallets[0])","amount":\#(maximum),"externalRef":"\#(UUID().uuidString)"}"#)
+                                : try await ledger.post("/v1/transactions/bonus", #"{"walletId":"\#(wallets[1])","amount":\#(maximum),"reason":"promotion"}"#)
+                            #expect(funded.status == .created, "\(funded.text)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let report = try await ledger.get("/v1/reports/trial-balance?currency=OVF")
+            #expect(report.status == .ok)
+            #expect(report.json["balanced"] as? Bool == true)
+            // 1,026 x (2^53 - 1) = 9,241,386,435,364,256,766, past Int64.max (9,223,372,036,854,775,807).
+            #expect(report.text.contains(#""liability":9241386435364256766"#), "\(report.text)")
+        }
+    }
 }

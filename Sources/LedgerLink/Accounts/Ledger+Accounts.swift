@@ -99,10 +99,10 @@ extension Ledger {
         for try await (id, code, name, type, isWallet, balance) in rows.decode((UUID, String, String, String, Bool, Int64).self) {
             guard let type = AccountType(rawValue: type) else { continue }
             if isWallet {
-                wallets.balance += balance
+                wallets.balance += Int128(balance)
                 wallets.accounts += 1
             } else {
-                lines.append(TrialBalance.Line(accountID: id, code: code, name: name, type: type, balance: balance, accounts: 1))
+                lines.append(TrialBalance.Line(accountID: id, code: code, name: name, type: type, balance: Int128(balance), accounts: 1))
             }
         }
         if wallets.accounts > 0 { lines.append(wallets) }

@@ -9,7 +9,8 @@ public struct TrialBalance: Sendable {
         public let code: String
         public let name: String
         public let type: AccountType
-        public var balance: Int64
+        /// 128 bits: one account's balance fits 64, but the sum of many wallets may not.
+        public var balance: Int128
         /// How many accounts the line sums.
         public var accounts: Int
     }
@@ -17,9 +18,10 @@ public struct TrialBalance: Sendable {
     public let currency: CurrencyCode
     public let lines: [Line]
 
-    /// The sum of the balances of each account type.
-    public var totals: [AccountType: Int64] {
-        var totals = Dictionary(uniqueKeysWithValues: AccountType.allCases.map { ($0, Int64(0)) })
+    /// The sum of the balances of each account type, in 128 bits (no overflow below 2^64
+    /// accounts at the 64-bit limit each).
+    public var totals: [AccountType: Int128] {
+        var totals = Dictionary(uniqueKeysWithValues: AccountType.allCases.map { ($0, Int128(0)) })
         for line in lines { totals[line.type, default: 0] += line.balance }
         return totals
     }

@@ -22,11 +22,11 @@ struct AccountsController {
             var code: String
             var name: String
             var type: String
-            var balance: Int64
+            var balance: Int128
             var accounts: Int
         }
         struct Totals: Encodable, Sendable {
-            var asset, liability, equity, revenue, expense: Int64
+            var asset, liability, equity, revenue, expense: Int128
         }
         var currency: String
         var accounts: [Line]
