@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+@testable import Server
 
 /// Inputs at the edges of their limits, found by schemathesis: each is a clear 4xx or a
 /// success, never a 500 from a database constraint.
@@ -73,5 +74,29 @@ import Testing
             // 1,026 x (2^53 - 1) = 9,241,386,435,364,256,766, past Int64.max (9,223,372,036,854,775,807).
             #expect(report.text.contains(#""liability":9241386435364256766"#), "\(report.text)")
         }
+    }
+}
+
+/// `RFC3339Timestamp`: what RFC 3339 allows, and nothing else.
+@Suite struct RFC3339TimestampTests {
+    @Test(arguments: [
+        ("2026-01-31T12:00:00Z", 1_769_860_800.0), ("2026-01-31t12:00:00z", 1_769_860_800.0),
+        ("2026-01-31T12:00:00.250Z", 1_769_860_800.25), ("2026-01-31T12:00:00+23:59", 1_769_860_800.0 - 86_340),
+        ("2026-01-31T12:00:00-05:30", 1_769_860_800.0 + 19_800), ("2024-02-29T00:00:00Z", 1_709_164_800.0),
+        ("2016-12-31T23:59:60Z", 1_483_228_800.0), ("0001-01-01T00:00:00Z", -62_135_596_800.0),
+        ("1970-01-01T00:00:00Z", 0.0),
+    ])
+    func validTimestampsParse(_ text: String, _ seconds: Double) throws {
+        let date = try #require(RFC3339Timestamp.parse(text))
+        #expect(abs(date.timeIntervalSince1970 - seconds) < 0.0005)
+    }
+
+    @Test(arguments: [
+        "2026-02-30T12:00:00Z", "2025-02-29T00:00:00Z", "2026-01-31T24:00:00Z", "2026-01-31T12:60:00Z", "2026-1-31T12:00:00Z",
+        "2026-01-31T12:00:61Z", "2026-01-31T12:00:00+24:00", "2026-01-31T12:00:00", "2026-01-31 12:00:00Z", "2026-01-31T12:00:00.Z",
+        "2026-01-31T12:00:00ZZ", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z", "",
+    ])
+    func invalidTimestampsDoNot(_ text: String) {
+        #expect(RFC3339Timestamp.parse(text) == nil)
     }
 }

@@ -28,12 +28,10 @@ extension Request {
         uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// An RFC 3339 timestamp parameter, with or without fractional seconds (`t` and `z`
-    /// may be lower case, as RFC 3339 allows).
+    /// An RFC 3339 timestamp parameter (``RFC3339Timestamp``, strict).
     func timestamp(_ name: String) throws -> Date? {
-        guard let text = query(name)?.uppercased() else { return nil }
-        let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        guard let date = (try? withFraction.parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text)) else {
+        guard let text = query(name) else { return nil }
+        guard let date = RFC3339Timestamp.parse(text) else {
             throw APIError.invalidRequest("Query parameter '\(name)' must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z.")
         }
         return date
