@@ -53,7 +53,7 @@ public func buildRouter(
         database: dependencies.database, metrics: dependencies.metrics,
         blobDirectory: configuration.blobDirectory, logger: dependencies.logger
     ).addRoutes(to: router, catalogue: catalogue)
-    WebPageController().addRoutes(to: router)
+    WebPageController().addRoutes(to: router, catalogue: catalogue)
 
     let keys = APIKeyStore(client: dependencies.database, logger: dependencies.logger, cache: dependencies.apiKeyCache)
     let api = router.group()

@@ -51,6 +51,7 @@ import Testing
         ("{}", "Missing field 'externalId'"),
         ("{\"externalId\": 7}", "'externalId' must be a string"),
         ("", "needs a JSON body"),
+        (#"{"externalId":"a\u0000b"}"#, "NUL"),
     ])
     func malformedBodyIs400(body: String, detail: String) async throws {
         let app = try await TestApp.make()

@@ -36,9 +36,11 @@ struct WebPageController {
         self.assets = assets
     }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/") { request, _ in try respond(to: request, with: "index.html") }
-        router.get("/web/{name}") { request, context in
+    /// Registered in the catalogue like every route, so another method on them is a 405
+    /// with `Allow: GET, HEAD`.
+    func addRoutes(to router: Router<AppRequestContext>, catalogue: RouteCatalogue) {
+        router.route(.get, "/", in: catalogue) { request, _ in try respond(to: request, with: "index.html") }
+        router.route(.get, "/web/{name}", in: catalogue) { request, context in
             try respond(to: request, with: context.parameters.get("name") ?? "")
         }
     }

@@ -3,6 +3,7 @@ import Hummingbird
 import Ingest
 import LedgerLink
 import NIOCore
+import PostgresNIO
 
 extension APIError {
     /// The client-facing form of any error a handler throws; nil when the error is
@@ -19,6 +20,13 @@ extension APIError {
             return APIError(attachment: error)
         case is FileListError, is AuditCursorError:
             return .invalidRequest("Query parameter 'cursor' is not a cursor this list returned.")
+        case let error as PSQLError where ["22021", "22P05"].contains(error.serverInfo?[.sqlState]):
+            // Text holding U+0000, which PostgreSQL text cannot store: the client's text.
+            return .invalidRequest("Text must not contain the NUL character (U+0000).")
+        case let error as PostgresTransactionError:
+            // A refusal thrown inside a database transaction arrives wrapped; its cause
+            // decides (a failure of the transaction itself stays unexpected).
+            return error.closureError.flatMap(mapping)
         case is NIOTooManyBytesError:
             return .tooLarge(limit: AppRequestContext.maxJSONBodySize)
         case let error as DecodingError:

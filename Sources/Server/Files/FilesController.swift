@@ -3,6 +3,7 @@ import Hummingbird
 import Database
 import Ingest
 import LedgerLink
+import NIOCore
 import Storage
 import Tenancy
 
@@ -23,6 +24,8 @@ struct FilesController {
     /// Download URLs live 15 minutes unless asked otherwise, one day at most.
     static let defaultLifetime = 900
     static let lifetimes = 1...86_400
+    /// A download-URL request body is two small fields.
+    static let maximumBodySize = 4096
 
     let files: FileStore
     let links: OriginLinks
@@ -66,7 +69,12 @@ struct FilesController {
         }
         api.route(.post, "/v1/files/{fileId}/download-url", in: catalogue) { request, context in
             try context.require(.filesRead)
-            let buffer = try await request.body.collect(upTo: 4096)
+            let buffer: ByteBuffer
+            do {
+                buffer = try await request.body.collect(upTo: Self.maximumBodySize)
+            } catch is NIOTooManyBytesError {
+                throw APIError.tooLarge(limit: Self.maximumBodySize)
+            }
             let input = buffer.readableBytes == 0
                 ? DownloadURLRequest()
                 : try Request.decodeJSON(as: DownloadURLRequest.self, body: buffer, contentType: request.headers[.contentType])

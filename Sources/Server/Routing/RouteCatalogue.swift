@@ -19,12 +19,19 @@ public final class RouteCatalogue: Sendable {
         routes.withLock { $0.map { ($0.path, $0.method) } }
     }
 
-    /// The methods some route accepts for this concrete path (HEAD wherever GET is).
+    /// The methods the router accepts for this concrete path (HEAD wherever GET is).
+    ///
+    /// The router prefers a literal segment to a parameter, segment by segment, and does not
+    /// fall back: `/v1/transactions/fund` is the POST-only route, never
+    /// `/v1/transactions/{transactionId}`. So only the routes of the most literal pattern
+    /// that matches count.
     public func allowedMethods(forPath path: String) -> [HTTPRequest.Method] {
         let requested = path.split(separator: "/")
         var methods: [HTTPRequest.Method] = []
         routes.withLock { routes in
-            for route in routes where Self.matches(route.segments, requested) && !methods.contains(route.method) {
+            let matching = routes.filter { Self.matches($0.segments, requested) }
+            guard let chosen = matching.map({ Self.literalness($0.segments) }).max(by: { $0.lexicographicallyPrecedes($1) }) else { return }
+            for route in matching where Self.literalness(route.segments) == chosen && !methods.contains(route.method) {
                 methods.append(route.method)
             }
         }
@@ -32,11 +39,18 @@ public final class RouteCatalogue: Sendable {
         return methods
     }
 
+    /// 1 for each literal segment of a pattern, 0 for each parameter.
+    private static func literalness(_ pattern: [Substring]) -> [Int] {
+        pattern.map { isParameter($0) ? 0 : 1 }
+    }
+
+    private static func isParameter(_ segment: Substring) -> Bool {
+        segment.hasPrefix(":") || (segment.hasPrefix("{") && segment.hasSuffix("}"))
+    }
+
     private static func matches(_ pattern: [Substring], _ path: [Substring]) -> Bool {
         guard pattern.count == path.count else { return false }
-        return zip(pattern, path).allSatisfy { expected, actual in
-            expected.hasPrefix(":") || (expected.hasPrefix("{") && expected.hasSuffix("}")) || expected == actual
-        }
+        return zip(pattern, path).allSatisfy { expected, actual in isParameter(expected) || expected == actual }
     }
 }
 
