@@ -53,6 +53,20 @@ public struct AuditLog: Sendable {
         return (records, Base64URL.encode("a:\(records.last!.id)".utf8))
     }
 
+    /// How many recorded events wait for the sealer, and the age of the oldest in seconds
+    /// (0 when none): for the operations metrics.
+    public func backlog() async throws -> (events: Int, oldestSeconds: Double) {
+        let rows = try await client.query(
+            """
+            SELECT count(*), coalesce(extract(epoch FROM now() - min(occurred_at))::float8, 0)
+            FROM audit_events WHERE sequence IS NULL
+            """,
+            logger: logger
+        )
+        for try await (count, seconds) in rows.decode((Int, Double).self) { return (count, max(0, seconds)) }
+        return (0, 0)
+    }
+
     static func decodeCursor(_ text: String) throws(AuditCursorError) -> Int64 {
         guard text.utf8.count <= 64, let bytes = Base64URL.decode(text), let decoded = String(validating: bytes, as: UTF8.self),
             decoded.hasPrefix("a:"), let id = Int64(decoded.dropFirst(2)), id > 0

@@ -26,7 +26,10 @@ import Testing
             #expect(try await uploads.client.send(.delete, "/v1/transactions/\(spendID)/attachments/\(fileID)", key: uploads.key).status == .noContent)
             #expect(try await uploads.client.send(.delete, "/v1/files/\(fileID)", key: uploads.key).status == .noContent)
 
+            let waiting = try await uploads.client.send(.get, "/metrics").text
+            #expect(waiting.contains("grey_audit_unsealed_events 12"), "\(waiting)")
             try await AuditSealer(client: app.client, logger: TestDatabase.logger).sealPending()
+            #expect(try await uploads.client.send(.get, "/metrics").text.contains("grey_audit_unsealed_events 0"))
             let events = (try await ledger.get("/v1/audit?limit=200").json["data"] as? [[String: Any]] ?? []).reversed()
             let actions = events.compactMap { $0["action"] as? String }
             #expect(actions == [

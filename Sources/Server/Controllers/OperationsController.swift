@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 import Hummingbird
 import Ingest
@@ -33,6 +34,9 @@ struct OperationsController {
                 metrics.recordJobCounts(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }))
             }
             if let retrying = try? await queue.retryingCount() { metrics.recordRetryingJobs(retrying) }
+            if let backlog = try? await AuditLog(client: database, logger: logger).backlog() {
+                metrics.recordAuditBacklog(events: backlog.events, oldestSeconds: backlog.oldestSeconds)
+            }
             await settlements.observe(files: FileStore(client: database, logger: logger), metrics: metrics)
             return Response(
                 status: .ok,

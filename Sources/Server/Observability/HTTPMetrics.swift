@@ -46,6 +46,16 @@ public struct HTTPMetrics: Sendable {
         ).set(Int64(count))
     }
 
+    /// Sets the audit events waiting for the sealer and the age of the oldest.
+    func recordAuditBacklog(events: Int, oldestSeconds: Double) {
+        registry.makeGauge(
+            descriptor: .init(namespace: "grey", subsystem: "audit", metricName: "unsealed_events", helpText: "Audit events recorded but not yet in their tenant's chain")
+        ).set(Int64(events))
+        registry.makeGauge(
+            descriptor: .init(namespace: "grey", subsystem: "audit", metricName: "oldest_unsealed", unitName: "seconds", helpText: "Age of the oldest audit event not yet sealed")
+        ).set(oldestSeconds)
+    }
+
     static let readyBuckets: [Duration] = [
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
         .seconds(10), .seconds(30), .seconds(60), .seconds(300),
