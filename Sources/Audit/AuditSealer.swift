@@ -1,16 +1,15 @@
-import Database
 import Foundation
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
 
-/// Links committed events into their tenant's chain (see migration 0010), in batches, as
-/// soon as they are recorded (it listens on the channel the insert trigger notifies) and
-/// every ``pollInterval`` besides. One sealer works at a time across every Grey process: a
-/// batch runs under a transaction-level advisory lock, so two never extend a chain at once.
+/// Links committed events into their tenant's chain (see migration 0010), in batches,
+/// every ``pollInterval`` (a second by default). It polls rather than listening for a
+/// NOTIFY: PostgreSQL serialises the commits of notifying transactions on one lock, which
+/// every posting batch would then take (migration 0011). One sealer works at a time across
+/// every Grey process: a batch runs under a transaction-level advisory lock, so two never
+/// extend a chain at once.
 public struct AuditSealer: Service {
-    /// The channel migration 0010's trigger notifies.
-    public static let channel = "grey_audit"
     /// The advisory lock that makes sealing single-file ("audit" in ASCII).
     static let lockKey: Int64 = 0x6175_6469_74
     /// The most events sealed in one transaction.
@@ -20,18 +19,21 @@ public struct AuditSealer: Service {
     let logger: Logger
     let pollInterval: Duration
 
-    public init(client: PostgresClient, logger: Logger, pollInterval: Duration = .seconds(5)) {
+    public init(client: PostgresClient, logger: Logger, pollInterval: Duration = .seconds(1)) {
         self.client = client
         self.logger = logger
         self.pollInterval = pollInterval
     }
 
     public func run() async throws {
-        await runOnNotifications(channel: Self.channel, pollInterval: pollInterval, client: client, logger: logger) {
-            do {
-                _ = try await sealPending(waitingForOthers: false)
-            } catch {
-                logger.warning("sealing audit events failed; retrying on the next wake-up", metadata: ["error": "\(String(reflecting: error))"])
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    _ = try await sealPending(waitingForOthers: false)
+                } catch {
+                    logger.warning("sealing audit events failed; retrying at the next round", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try? await Task.sleep(for: pollInterval)
             }
         }
     }
