@@ -121,14 +121,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Content-addressed blob storage (the filesystem store; object stores later).
+        // Content-addressed blob storage: the filesystem store and the S3-compatible one.
         .target(
             name: "Storage",
             dependencies: [
                 "Database",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings
         ),
