@@ -121,13 +121,24 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Content-addressed blob storage: the filesystem store and the S3-compatible one.
+        // Content-addressed blob storage: the protocol and the filesystem store.
         .target(
             name: "Storage",
             dependencies: [
                 "Database",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The S3-compatible blob store, a target of its own so that grey-worker does not
+        // link an HTTP client it has no use for (its address-space limit counts every mapping).
+        .target(
+            name: "S3Storage",
+            dependencies: [
+                "Storage", "Database",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -198,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "GreyTests",
             dependencies: [
-                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Ingest", "Jobs", "Preview", "Audit",
+                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "S3Storage", "Signing", "Ingest", "Jobs", "Preview", "Audit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

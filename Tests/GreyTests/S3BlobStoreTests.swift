@@ -3,7 +3,8 @@ import Foundation
 import NIOCore
 import Testing
 
-@testable import Storage
+@testable import S3Storage
+import Storage
 
 /// The S3 blob store against a real SeaweedFS that checks signatures: the behaviours of
 /// ``FileSystemBlobStoreTests``, for one-PUT and multipart bodies, and nothing left behind

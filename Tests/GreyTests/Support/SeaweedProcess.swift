@@ -1,6 +1,7 @@
 import Foundation
 
-@testable import Storage
+@testable import S3Storage
+import Storage
 
 /// SeaweedFS (`weed server -s3`: master, volume, filer and S3 gateway in one process) on
 /// free loopback ports with its own data folder, checking signatures against one identity

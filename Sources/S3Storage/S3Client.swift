@@ -1,3 +1,4 @@
+import Storage
 import AsyncHTTPClient
 import Crypto
 import Foundation

@@ -1,3 +1,4 @@
+public import Storage
 public import AsyncHTTPClient
 public import NIOCore
 import NIOHTTP1

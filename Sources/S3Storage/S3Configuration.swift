@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 
 /// Where an S3-compatible blob store lives: a bucket on an endpoint, its region and the

@@ -1,3 +1,4 @@
+public import Storage
 import Crypto
 public import NIOCore
 import NIOHTTP1

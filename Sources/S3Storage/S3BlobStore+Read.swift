@@ -1,3 +1,4 @@
+public import Storage
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1

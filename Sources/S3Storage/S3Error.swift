@@ -1,3 +1,4 @@
+import Storage
 /// Why an S3 call or the store's configuration failed: the operation, and for an answer
 /// from the server its HTTP status and S3 error code. Never holds credentials, signatures
 /// or request URLs.
