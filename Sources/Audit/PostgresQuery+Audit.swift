@@ -23,4 +23,32 @@ extension PostgresQuery.StringInterpolation {
         appendInterpolation(columns.details[0])
         appendLiteral("::jsonb")
     }
+
+    /// `INSERT INTO audit_events (...) SELECT ... FROM unnest(...)` for many events in one
+    /// statement, each array bound once (the posting batch's `WITH` and ``AuditTrail``).
+    public mutating func appendInterpolation(recordingAll columns: AuditColumns) {
+        appendLiteral("""
+            INSERT INTO audit_events (tenant_id, action, subject_type, subject_id, key_id, request_id, details)
+            SELECT e.tenant_id, e.action, e.subject_type, e.subject_id, NULLIF(e.key_id, 
+            """)
+        appendInterpolation(AuditColumns.noKey)
+        appendLiteral("), NULLIF(e.request_id, ''), e.details::jsonb FROM unnest(")
+        appendInterpolation(columns.tenantIDs)
+        appendLiteral(", ")
+        appendInterpolation(columns.actions)
+        appendLiteral(", ")
+        appendInterpolation(columns.subjectTypes)
+        appendLiteral(", ")
+        appendInterpolation(columns.subjectIDs)
+        appendLiteral(", ")
+        appendInterpolation(columns.keyIDs)
+        appendLiteral(", ")
+        appendInterpolation(columns.requestIDs)
+        appendLiteral(", ")
+        appendInterpolation(columns.details)
+        appendLiteral("""
+            ) WITH ORDINALITY AS e(tenant_id, action, subject_type, subject_id, key_id, request_id, details, position)
+            ORDER BY e.position
+            """)
+    }
 }

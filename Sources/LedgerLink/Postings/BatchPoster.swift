@@ -122,15 +122,7 @@ struct BatchPoster {
                 CROSS JOIN moment
                 ORDER BY e.position
             ), audited AS (
-                INSERT INTO audit_events (tenant_id, occurred_at, action, subject_type, subject_id, key_id, request_id, details)
-                SELECT a.tenant_id, moment.at, a.action, a.subject_type, a.subject_id, NULLIF(a.key_id, \(AuditColumns.noKey)),
-                       NULLIF(a.request_id, ''), a.details::jsonb
-                FROM unnest(
-                    \(audit.tenantIDs), \(audit.actions), \(audit.subjectTypes), \(audit.subjectIDs),
-                    \(audit.keyIDs), \(audit.requestIDs), \(audit.details)
-                ) WITH ORDINALITY AS a(tenant_id, action, subject_type, subject_id, key_id, request_id, details, position)
-                CROSS JOIN moment
-                ORDER BY a.position
+                \(recordingAll: audit)
             ), stored AS (
                 INSERT INTO idempotency_keys (tenant_id, key, request_sha256, status, response_body)
                 SELECT u.tenant_id, u.key, u.digest, u.status, u.body
