@@ -51,7 +51,8 @@ public func buildRouter(
     }
     OperationsController(
         database: dependencies.database, metrics: dependencies.metrics,
-        blobDirectory: configuration.blobDirectory, logger: dependencies.logger
+        blobDirectory: configuration.blobDirectory, readinessTimeout: configuration.readinessTimeout,
+        logger: dependencies.logger
     ).addRoutes(to: router, catalogue: catalogue)
     WebPageController().addRoutes(to: router, catalogue: catalogue)
 

@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     /// Seconds a connection may send nothing before it is closed.
     public var idleTimeoutSeconds = 30
+    /// How long `/readyz` waits for the database before answering 503.
+    public var readinessTimeout: Duration = .seconds(2)
     public var uploadPolicy = UploadPolicy()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = ".grey", corsOrigins: [String] = []) {

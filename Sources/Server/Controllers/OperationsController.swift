@@ -17,6 +17,7 @@ struct OperationsController {
     let metrics: HTTPMetrics
     let settlements = SettlementObserver()
     let blobDirectory: String
+    let readinessTimeout: Duration
     let logger: Logger
 
     func addRoutes(to router: Router<AppRequestContext>, catalogue: RouteCatalogue) {
@@ -62,7 +63,7 @@ struct OperationsController {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await database.query("SELECT 1", logger: logger) }
                 group.addTask {
-                    try await Task.sleep(for: .seconds(2))
+                    try await Task.sleep(for: readinessTimeout)
                     throw APIError(status: .serviceUnavailable, code: "not_ready", detail: "database timed out")
                 }
                 try await group.next()

@@ -22,7 +22,9 @@ struct TestApp {
     /// A data directory with a blob folder, and a client on a fresh database.
     static func make(corsOrigins: [String] = []) async throws -> TestApp {
         let directory = try await TestDatabase.makeScratchDirectory("app")
-        let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory, corsOrigins: corsOrigins)
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory, corsOrigins: corsOrigins)
+        // The whole suite runs at once on two cores; a first connection can take seconds.
+        configuration.readinessTimeout = .seconds(30)
         try FileManager.default.createDirectory(atPath: configuration.blobDirectory, withIntermediateDirectories: true)
         let database = try await TestDatabase.makeDatabase()
         // The client starts with the app's services, so the first requests may wait for it; errors only.

@@ -7,8 +7,11 @@ import { attempt, describe, notify } from "./notice.js";
 import { closeTransaction, openTransaction, wireDropZone } from "./transaction.js";
 
 const historyPageSize = 20;
-/** The wallet whose history is on show, and the cursor of its next page. */
-const state = { wallet: null, cursor: null };
+/**
+ * The wallet whose history is on show, the cursor of its next page, the ids already listed,
+ * and which opening of the list this is: a page answered for an earlier opening is dropped.
+ */
+const state = { wallet: null, cursor: null, shown: new Set(), opening: 0 };
 
 // Signing in and out
 
@@ -20,7 +23,7 @@ function showSignedIn(signedIn) {
 
 function signOut(message = "", tone = "info") {
   forgetKey();
-  Object.assign(state, { wallet: null, cursor: null });
+  Object.assign(state, { wallet: null, cursor: null, shown: new Set(), opening: state.opening + 1 });
   closeTransaction();
   for (const id of ["wallets", "history-list", "receipts", "uploads", "transaction-facts", "viewer"]) fill(byId(id));
   for (const id of ["history", "transaction", "viewer"]) byId(id).hidden = true;
@@ -118,8 +121,7 @@ function historyRow(transaction) {
 }
 
 async function openWallet(wallet) {
-  state.wallet = wallet;
-  state.cursor = null;
+  Object.assign(state, { wallet, cursor: null, shown: new Set(), opening: state.opening + 1 });
   byId("history").hidden = false;
   fill(byId("history-title"), "History of ", el("span", { className: "id", textContent: wallet.id }));
   byId("history-summary").textContent = `${wallet.currency} · balance ${formatMoney(wallet.balance, wallet.currency)}`;
@@ -127,15 +129,24 @@ async function openWallet(wallet) {
   await loadHistory();
 }
 
+/** Appends the next page of history; "More" stays disabled until it has arrived. */
 async function loadHistory() {
-  const wallet = state.wallet;
-  const page = await api("GET", `/v1/transactions${query({ walletId: wallet.id, limit: historyPageSize, cursor: state.cursor })}`);
-  if (state.wallet !== wallet) return;
-  const list = byId("history-list");
-  list.append(...page.data.map(historyRow));
-  if (!list.children.length) list.append(el("li", { className: "muted", textContent: "No transactions yet." }));
-  state.cursor = page.nextCursor;
-  byId("history-more").hidden = !page.nextCursor;
+  const { wallet, opening } = state;
+  const more = byId("history-more");
+  more.disabled = true;
+  try {
+    const page = await api("GET", `/v1/transactions${query({ walletId: wallet.id, limit: historyPageSize, cursor: state.cursor })}`);
+    if (state.opening !== opening) return;
+    const fresh = page.data.filter((transaction) => !state.shown.has(transaction.id));
+    for (const transaction of fresh) state.shown.add(transaction.id);
+    const list = byId("history-list");
+    list.append(...fresh.map(historyRow));
+    if (!list.children.length) list.append(el("li", { className: "muted", textContent: "No transactions yet." }));
+    state.cursor = page.nextCursor;
+    more.hidden = !page.nextCursor;
+  } finally {
+    if (state.opening === opening) more.disabled = false;
+  }
 }
 
 function start() {
