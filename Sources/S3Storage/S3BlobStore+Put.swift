@@ -7,14 +7,16 @@ extension S3BlobStore {
     /// Receives the body part by part, hashing it as it arrives and refusing it at the
     /// first byte past `size`. A body of one part is sent by one PUT once it matched; a
     /// longer one as a multipart upload completed only once the whole body matched. Nothing
-    /// is sent before `inspect` accepted the first bytes (a part holds more than them).
+    /// is sent before `inspect` accepted the first bytes (a part holds more than them). With
+    /// encryption, each part is sealed as it is sent (``BlobSealer``).
     public func put<Body: AsyncSequence & Sendable>(
         _ digest: BlobDigest, size: Int64, from body: Body,
         inspect: @Sendable (ByteBuffer) async throws -> Void
     ) async throws -> BlobInfo where Body.Element == ByteBuffer {
         guard size >= 0 else { throw BlobStoreError.tooShort(declared: size, received: 0) }
         let key = Self.key(of: digest)
-        let partLength = partSize(for: size)
+        let partLength = encryption == nil ? partSize(for: size) : Self.wholeSegments(partSize(for: size))
+        var sealer = try encryption.map { try BlobSealer(digest: digest, keyRing: $0) }
         var upload: S3MultipartUpload?
         do {
             var hasher = SHA256()
@@ -37,7 +39,7 @@ extension S3BlobStore {
                     // A full part with more to come: nothing shows before the upload completes.
                     if part.readableBytes == partLength && received < size {
                         if upload == nil { upload = try await S3MultipartUpload.begin(key, client: client) }
-                        try await upload!.send(part)
+                        try await upload!.send(try sealer?.seal(part) ?? part)
                         part = ByteBuffer()
                         part.reserveCapacity(Int(min(size - received + Int64(rest.readableBytes), Int64(partLength))))
                     }
@@ -47,9 +49,15 @@ extension S3BlobStore {
             let actual = BlobDigest(bytes: Array(hasher.finalize()))!
             guard actual == digest else { throw BlobStoreError.digestMismatch(declared: digest, actual: actual) }
             if !isInspected { try await inspect(part) }
+            if sealer != nil {
+                var sealed = try sealer!.seal(part)
+                var last = try sealer!.finish()
+                sealed.writeBuffer(&last)
+                part = sealed
+            }
 
             guard var started = upload else {
-                try await putWhole(part, key: key, digest: digest)
+                try await putWhole(part, key: key, payloadHash: sealer == nil ? digest.hex : nil)
                 return BlobInfo(digest: digest, size: size)
             }
             try await started.send(part)
@@ -70,12 +78,20 @@ extension S3BlobStore {
         return max(partSize, Int((needed + mebibyte - 1) / mebibyte * mebibyte))
     }
 
-    /// One PUT of a whole checked body, signed with its digest as the payload hash (AWS then
-    /// checks the bytes it received; SeaweedFS 4.48 does not); an object already under the
-    /// key is kept (`If-None-Match: *`).
-    private func putWhole(_ bytes: ByteBuffer, key: String, digest: BlobDigest) async throws {
+    /// `length` rounded up to whole segments, so that every part but the last seals to
+    /// whole segments, no shorter than the plaintext it holds.
+    static func wholeSegments(_ length: Int) -> Int {
+        let segment = EncryptedBlobFormat.segmentSize
+        return (length + segment - 1) / segment * segment
+    }
+
+    /// One PUT of a whole checked body, signed with the hash of its bytes (AWS then checks
+    /// the bytes it received; SeaweedFS 4.48 does not): the blob's digest for a plain one,
+    /// computed from the bytes when nil. An object already under the key is kept
+    /// (`If-None-Match: *`).
+    private func putWhole(_ bytes: ByteBuffer, key: String, payloadHash: String?) async throws {
         let response = try await client.send(
-            .PUT, key: key, headers: [(name: "if-none-match", value: "*")], body: bytes, payloadHash: digest.hex
+            .PUT, key: key, headers: [(name: "if-none-match", value: "*")], body: bytes, payloadHash: payloadHash
         )
         try await client.expect(response, [200, 412], operation: "PutObject")
     }

@@ -5,7 +5,8 @@ import NIOHTTP1
 
 extension S3BlobStore {
     /// Streams the blob (GET, with `Range` for a part of it) as the reader consumes it; a
-    /// range reaching past the blob is refused, as ``FileSystemBlobStore`` refuses it.
+    /// range reaching past the blob is refused, as ``FileSystemBlobStore`` refuses it. An
+    /// encrypted blob is read by ``readDecrypting(_:range:keyRing:)``.
     public func read(_ digest: BlobDigest, range: Range<Int64>?) async throws -> BlobReadStream {
         if let range, range.isEmpty || range.lowerBound < 0 {
             // No byte to ask for: only whether the blob is there and the range inside it.
@@ -15,6 +16,7 @@ extension S3BlobStore {
             }
             return BlobReadStream { nil }
         }
+        if let encryption { return try await readDecrypting(digest, range: range, keyRing: encryption) }
         let headers = range.map { [(name: "range", value: "bytes=\($0.lowerBound)-\($0.upperBound - 1)")] } ?? []
         let response = try await client.send(.GET, key: Self.key(of: digest), headers: headers, deadline: .distantFuture)
         switch response.status {
@@ -57,7 +59,7 @@ extension S3BlobStore {
 
 /// The chunks of one GET answer, counted: an answer that ends early is an error, not a
 /// short blob.
-private final class ChunkCursor: @unchecked Sendable {
+final class ChunkCursor: @unchecked Sendable {
     // Safe: an AsyncThrowingStream calls its unfolding closure for one element at a time.
     private var iterator: HTTPClientResponse.Body.AsyncIterator
     private var remaining: Int64

@@ -7,9 +7,12 @@ import NIOHTTP1
 /// ``FileSystemBlobStore``. A blob appears whole or not at all: a body up to one part is
 /// checked in memory and sent by one PUT; a longer one goes up as a multipart upload that
 /// is completed only once the whole body matched its size and digest, and aborted on any
-/// failure (S3 shows no object before the upload completes).
+/// failure (S3 shows no object before the upload completes). With an encryption key
+/// ring, each object holds the blob encrypted (``EncryptedBlobFormat``).
 public struct S3BlobStore: BlobStore {
     public let configuration: S3Configuration
+    /// The keys blobs are encrypted under; nil stores them as they are.
+    public let encryption: EncryptionKeyRing?
     let client: S3Client
     /// The bytes of each part of a multipart upload (the last one may be shorter), and the
     /// most one upload holds in memory; larger when a blob would need more than 10,000 parts.
@@ -33,12 +36,14 @@ public struct S3BlobStore: BlobStore {
     ///   - httpClient: the client to send with; the caller keeps it running while the store is used.
     ///   - partSize: bytes per part of a multipart upload, at least ``minimumPartSize``.
     ///   - timeout: how long any call but a read's streaming may take (a part upload included).
+    ///   - encryption: the keys to encrypt blobs under; nil stores them as they are.
     public init(
         configuration: S3Configuration, httpClient: HTTPClient = Self.defaultHTTPClient, partSize: Int = 8 << 20,
-        timeout: TimeAmount = .minutes(5)
+        timeout: TimeAmount = .minutes(5), encryption: EncryptionKeyRing? = nil
     ) {
         precondition(partSize >= Self.minimumPartSize && partSize >= BlobStoreLimits.inspectedPrefix, "an S3 part is at least 5 MiB")
         self.configuration = configuration
+        self.encryption = encryption
         self.client = S3Client(configuration: configuration, httpClient: httpClient, timeout: timeout)
         self.partSize = partSize
     }
@@ -56,7 +61,9 @@ public struct S3BlobStore: BlobStore {
         guard let length = response.headers.first(name: "content-length").flatMap({ Int64($0) }), length >= 0 else {
             throw S3Error(operation: "HeadObject", status: response.status.code, message: "the answer has no Content-Length")
         }
-        return BlobInfo(digest: digest, size: length)
+        guard encryption != nil else { return BlobInfo(digest: digest, size: length) }
+        guard let size = EncryptedBlobFormat.plaintextSize(storedSize: length) else { throw BlobStoreError.integrity(digest) }
+        return BlobInfo(digest: digest, size: size)
     }
 
     public func delete(_ digest: BlobDigest) async throws {

@@ -33,7 +33,8 @@ public protocol BlobStore: Sendable {
     func list() async throws -> [BlobDigest]
 
     /// A path the blob can be read from directly by this process, when the store keeps
-    /// blobs as local files (decoders then read it in place); nil for remote stores.
+    /// blobs as local plaintext files (decoders then read it in place); nil for remote or
+    /// encrypted stores (callers then copy the blob out through `read`).
     func localPath(of digest: BlobDigest) -> String?
 }
 

@@ -12,6 +12,11 @@ public enum BlobStoreError: Error, Equatable, CustomStringConvertible {
     case rangeOutOfBounds(Range<Int64>, size: Int64)
     /// A system call failed.
     case io(operation: String, errno: Int32)
+    /// The stored bytes are not what was written: changed, cut short, reordered, or not
+    /// an encrypted blob at all. No byte of the failing part is handed out.
+    case integrity(BlobDigest)
+    /// The blob was encrypted under a master key the key ring does not hold.
+    case unknownEncryptionKey(id: String)
 
     public var description: String {
         switch self {
@@ -21,6 +26,8 @@ public enum BlobStoreError: Error, Equatable, CustomStringConvertible {
         case .notFound(let digest): "no blob \(digest)"
         case .rangeOutOfBounds(let range, let size): "bytes \(range.lowerBound)..<\(range.upperBound) are outside a blob of \(size) bytes"
         case .io(let operation, let code): "\(operation) failed: errno \(code)"
+        case .integrity(let digest): "blob \(digest) failed its integrity check"
+        case .unknownEncryptionKey(let id): "the blob is encrypted under the key \"\(id)\", which the encryption key ring does not hold"
         }
     }
 }

@@ -2,22 +2,23 @@ import Crypto
 import NIOCore
 
 /// Hashes and writes a body's blocks on two threads at once, each in order: while block
-/// N is hashed, block N is written and block N+1 arrives. At most ``depth`` blocks are in
-/// flight, so memory stays bounded however fast the client sends.
+/// N is hashed, block N is written (sealed first, for an encrypted blob) and block N+1
+/// arrives. At most ``depth`` blocks are in flight, so memory stays bounded however fast
+/// the client sends.
 final class BlockPipeline {
     static let depth = 4
     /// Start writeback every this many bytes, so the final fsync has little left.
     static let writebackInterval: Int64 = 8 << 20
 
-    private let file: PosixFile
+    private let writer: SequentialWriter
     private let hasher = SequentialHasher()
     private var inFlight: [(hashed: Task<Void, any Error>, written: Task<Void, any Error>)] = []
     private var lastHash: Task<Void, any Error>?
     private var lastWrite: Task<Void, any Error>?
-    private var offset: Int64 = 0
 
-    init(file: PosixFile) {
-        self.file = file
+    /// - Parameter sealer: encrypts the blocks before they are written; nil writes them as they are.
+    init(file: PosixFile, sealer: BlobSealer? = nil) {
+        self.writer = SequentialWriter(file: file, sealer: sealer)
     }
 
     deinit {
@@ -34,10 +35,9 @@ final class BlockPipeline {
             try await oldest.hashed.value
             try await oldest.written.value
         }
-        let hasher = hasher, file = file, start = offset
+        let hasher = hasher, writer = writer
         let hashed = Self.chain(after: lastHash) { hasher.update(block) }
-        let written = Self.chain(after: lastWrite) { try Self.write(block, to: file, at: start) }
-        offset += Int64(block.readableBytes)
+        let written = Self.chain(after: lastWrite) { try writer.write(block) }
         lastHash = hashed
         lastWrite = written
         inFlight.append((hashed, written))
@@ -51,23 +51,18 @@ final class BlockPipeline {
         }
     }
 
-    /// Appends `block` (which starts at `start`) and starts writing back each full interval.
-    private static func write(_ block: ByteBuffer, to file: PosixFile, at start: Int64) throws {
-        try file.writeAll(block)
-        let end = start + Int64(block.readableBytes)
-        if end / writebackInterval > start / writebackInterval {
-            let boundary = end / writebackInterval * writebackInterval
-            file.startWriteback(offset: boundary - writebackInterval, length: writebackInterval)
-        }
-    }
-
-    /// Waits for every block; returns the digest of all of them.
+    /// Waits for every block (and writes an encrypted blob's last segment); returns the
+    /// digest of all of them.
     func finish() async throws -> BlobDigest {
         for link in inFlight {
             try await link.hashed.value
             try await link.written.value
         }
         inFlight = []
+        if writer.isSealing {
+            let writer = writer
+            try await PosixFile.offload { try writer.finish() }
+        }
         return BlobDigest(bytes: hasher.finalize())!
     }
 }
@@ -83,4 +78,43 @@ private final class SequentialHasher: @unchecked Sendable {
     }
 
     func finalize() -> [UInt8] { Array(state.finalize()) }
+}
+
+/// Writes a chain of blocks to one file, each after the one before, sealing them first
+/// when a sealer is given.
+private final class SequentialWriter: @unchecked Sendable {
+    // Safe: as SequentialHasher, every write runs after the previous one finished, and
+    // finish runs after the last.
+    private let file: PosixFile
+    private var sealer: BlobSealer?
+    private var offset: Int64 = 0
+
+    init(file: PosixFile, sealer: BlobSealer?) {
+        self.file = file
+        self.sealer = sealer
+    }
+
+    var isSealing: Bool { sealer != nil }
+
+    func write(_ block: ByteBuffer) throws {
+        try append(sealer?.seal(block) ?? block)
+    }
+
+    /// Writes the sealer's last segment (nothing when there is no sealer).
+    func finish() throws {
+        guard isSealing else { return }
+        try append(sealer!.finish())
+    }
+
+    /// Appends `bytes` and starts writing back each full interval.
+    private func append(_ bytes: ByteBuffer) throws {
+        try file.writeAll(bytes)
+        let start = offset
+        offset += Int64(bytes.readableBytes)
+        let interval = BlockPipeline.writebackInterval
+        if offset / interval > start / interval {
+            let boundary = offset / interval * interval
+            file.startWriteback(offset: boundary - interval, length: interval)
+        }
+    }
 }

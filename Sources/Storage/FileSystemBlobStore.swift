@@ -1,10 +1,13 @@
-public import NIOCore
+import NIOCore
 
 /// Blobs as files under one directory: `blobs/ab/cd/abcd…` (the digest's first two bytes
 /// spread the files over 65,536 folders), written through `staging/` on the same
-/// filesystem so that a blob appears whole, by one rename, or not at all.
+/// filesystem so that a blob appears whole, by one rename, or not at all. With an
+/// encryption key ring, each file holds the blob encrypted (``EncryptedBlobFormat``).
 public struct FileSystemBlobStore: BlobStore {
     public let root: String
+    /// The keys blobs are encrypted under; nil stores them as they are.
+    public let encryption: EncryptionKeyRing?
     let allocator = ByteBufferAllocator()
 
     /// Bytes gathered before each write: few system calls, little memory per upload.
@@ -16,14 +19,17 @@ public struct FileSystemBlobStore: BlobStore {
     ///   - root: the store's directory, created (with its `staging/` and `blobs/`) if missing.
     ///   - removingLeftovers: whether to remove what a crash left in `staging/`; only the
     ///     process that owns the store (the server) does, never a worker beside it.
-    public init(root: String, removingLeftovers: Bool = true) throws {
+    ///   - encryption: the keys to encrypt blobs under; nil stores them as they are.
+    public init(root: String, removingLeftovers: Bool = true, encryption: EncryptionKeyRing? = nil) throws {
         self.root = root
+        self.encryption = encryption
         for directory in [root, root + "/staging", root + "/blobs"] { try PosixPath.makeDirectory(directory) }
         guard removingLeftovers else { return }
         for leftover in try PosixPath.entries(of: root + "/staging") { try PosixPath.remove(root + "/staging/" + leftover) }
     }
 
-    public func localPath(of digest: BlobDigest) -> String? { path(of: digest) }
+    /// The blob's file, or nil when blobs are encrypted (its bytes are then only had through ``read(_:range:)``).
+    public func localPath(of digest: BlobDigest) -> String? { encryption == nil ? path(of: digest) : nil }
 
     /// Where the blob `digest` lives (whether or not it is stored).
     public func path(of digest: BlobDigest) -> String {
@@ -36,10 +42,14 @@ public struct FileSystemBlobStore: BlobStore {
 
     public func head(_ digest: BlobDigest) async throws -> BlobInfo? {
         let path = path(of: digest)
-        return try await PosixFile.offload { try PosixPath.size(of: path) }.map { BlobInfo(digest: digest, size: $0) }
+        guard let size = try await PosixFile.offload({ try PosixPath.size(of: path) }) else { return nil }
+        guard encryption != nil else { return BlobInfo(digest: digest, size: size) }
+        guard let plaintextSize = EncryptedBlobFormat.plaintextSize(storedSize: size) else { throw BlobStoreError.integrity(digest) }
+        return BlobInfo(digest: digest, size: plaintextSize)
     }
 
     public func read(_ digest: BlobDigest, range: Range<Int64>?) async throws -> BlobReadStream {
+        if let encryption { return try await readDecrypting(digest, range: range, keyRing: encryption) }
         let path = path(of: digest)
         let allocator = allocator
         // Open, size, check the range and read the first chunk in one trip to the thread
@@ -92,9 +102,8 @@ public struct FileSystemBlobStore: BlobStore {
     }
 }
 
-/// The read position of one stream; its chunks are asked for one after another.
 /// The chunk read with the open, handed out first.
-private final class PendingChunk: @unchecked Sendable {
+final class PendingChunk: @unchecked Sendable {
     // Safe: as NextOffset, used by one stream's unfolding closure, one element at a time.
     private var chunk: ByteBuffer?
     init(_ chunk: ByteBuffer) { self.chunk = chunk }
@@ -105,6 +114,7 @@ private final class PendingChunk: @unchecked Sendable {
     }
 }
 
+/// The read position of one stream; its chunks are asked for one after another.
 private final class NextOffset: @unchecked Sendable {
     // Safe: an AsyncThrowingStream calls its unfolding closure for one element at a time.
     var value: Int64

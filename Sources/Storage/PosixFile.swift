@@ -72,6 +72,13 @@ final class PosixFile: @unchecked Sendable {
         return buffer
     }
 
+    /// The size of the open file.
+    func size() throws -> Int64 {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw BlobStoreError.io(operation: "fstat", errno: errno) }
+        return Int64(info.st_size)
+    }
+
     /// Asks the kernel to start writing `length` bytes at `offset` to disk now (and to
     /// drop them from the page cache once written), so that the final ``sync()`` finds
     /// little left to flush and a large upload does not fill the cache. Advisory: errors
