@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "GreyCommand",
             dependencies: [
-                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "Signing", "Jobs", "Ingest", "StructuredLogging", "Audit",
+                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "S3Storage", "Signing", "Jobs", "Ingest", "StructuredLogging", "Audit", "Backup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "GreyWorker",
             dependencies: [
-                "Preview", "Database", "Storage", "Jobs", "Ingest", "StructuredLogging",
+                "Preview", "Database", "Storage", "S3Storage", "Jobs", "Ingest", "StructuredLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -145,6 +145,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `grey backup` and `grey restore`: one snapshot of the database (pg_dump) and its blobs.
+        .target(
+            name: "Backup",
+            dependencies: [
+                "Database", "Storage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // HMAC-signed URLs with rotating keys, for uploads and downloads.
         .target(
             name: "Signing",
@@ -209,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "GreyTests",
             dependencies: [
-                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "S3Storage", "Signing", "Ingest", "Jobs", "Preview", "Audit",
+                "Server", "Database", "Tenancy", "LedgerLink", "Storage", "S3Storage", "Signing", "Ingest", "Jobs", "Preview", "Audit", "Backup",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

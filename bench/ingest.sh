@@ -8,6 +8,8 @@
 #   3. cp of the file on the same disk       (copying alone, no fsync)
 #   4. dd … conv=fsync of the file           (a durable copy: what the disk allows when,
 #                                             as Grey does, the bytes must be on disk)
+#   5. the same signed PUT with the blobs on S3 (SeaweedFS on loopback) and encrypted at
+#      rest, each as a ratio to the filesystem store's figure from this run
 # The file starts with an MP4 box header so that it passes the type check.
 # Usage: bench/ingest.sh [size in MiB, default 1024] [runs, default 3]
 set -euo pipefail
@@ -18,6 +20,7 @@ if [ -z "${GREY_BIN:-}" ]; then swift build -c release --product grey >/dev/null
 grey=${GREY_BIN:-.build/release/grey}
 
 source bench/lib.sh
+use_store fs
 start_grey "$grey" 18085 --workers 0
 
 file="$work/big.mp4"
@@ -49,6 +52,15 @@ upload_once() {
 grey_s=$(for _ in $(seq "$runs"); do upload_once; done | best)
 rss_kib=$(awk '/VmHWM/ {print $2}' "/proc/$grey_pid/status")
 
+# The same uploads on the other blob stores, each on a Grey of its own (no subshell: the
+# Grey started must stay known to the clean-up).
+declare -A store_s
+for store in s3 encrypted; do
+  stop_grey; use_store "$store"; start_grey "$grey" 18085 --workers 0
+  for _ in $(seq "$runs"); do upload_once; done >"$work/$store.times"
+  store_s[$store]=$(best <"$work/$store.times")
+done
+
 grey_rate=$(rate "$grey_s"); openssl_rate=$(rate "$openssl_s"); cp_rate=$(rate "$cp_s"); dd_rate=$(rate "$dd_s")
 slower=$(( openssl_rate < cp_rate ? openssl_rate : cp_rate ))
 printf '\n%-52s %10s\n' "run ($mebibytes MiB file, best of $runs, page cache warm)" "MiB/s"
@@ -58,4 +70,9 @@ printf '%-52s %10s\n' "cp on the same disk (reference)" "$cp_rate"
 printf '%-52s %10s\n' "dd conv=fsync on the same disk (durable copy)" "$dd_rate"
 printf '%-52s %10s\n' "ratio grey / slower of openssl and cp" "$(ratio "$grey_rate" "$slower")"
 printf '%-52s %10s\n' "ratio grey / durable copy" "$(ratio "$grey_rate" "$dd_rate")"
+s3_rate=$(rate "${store_s[s3]}"); encrypted_rate=$(rate "${store_s[encrypted]}")
+printf '%-52s %10s\n' "grey signed PUT to S3 (SeaweedFS on loopback)" "$s3_rate"
+printf '%-52s %10s\n' "ratio grey on S3 / grey on the filesystem" "$(ratio "$s3_rate" "$grey_rate")"
+printf '%-52s %10s\n' "grey signed PUT, encrypted at rest (filesystem)" "$encrypted_rate"
+printf '%-52s %10s\n' "ratio grey encrypted / grey on the filesystem" "$(ratio "$encrypted_rate" "$grey_rate")"
 printf '%-52s %10s\n' "grey peak resident memory (MiB)" "$((rss_kib / 1024))"

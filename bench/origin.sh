@@ -3,7 +3,8 @@
 # statically from disk, in the same run (wrk on loopback, 2 threads):
 #   1. a 20 KB JPEG, whole, again and again (a preview or thumbnail as a page shows it)
 #   2. random 1 MiB ranges of a 1 GiB file (a player seeking; bench/origin-ranges.lua)
-# Prints requests/s, MB/s and p99 for each, and the ratios.
+# Prints requests/s, MB/s and p99 for each, and the ratios; then both again with the blobs
+# on S3 (SeaweedFS on loopback) and encrypted at rest, as ratios to the filesystem store.
 # Usage: bench/origin.sh [seconds per run, default 10] [connections, default 32]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ if [ -z "${GREY_BIN:-}" ]; then swift build -c release --product grey >/dev/null
 grey=${GREY_BIN:-.build/release/grey}
 
 source bench/lib.sh
+use_store fs
 start_grey "$grey" 18097 --workers 1
 
 # The files: a 20 KB JPEG, and a 1 GiB MP4 (the sample clip followed by a `free` box of
@@ -91,6 +93,18 @@ read -r nginx_small nginx_small_mb nginx_small_p99 < <(run_wrk "http://127.0.0.1
 read -r grey_range grey_range_mb grey_range_p99 < <(run_wrk "$big_url" bench/origin-ranges.lua)
 read -r nginx_range nginx_range_mb nginx_range_p99 < <(run_wrk "http://127.0.0.1:18098/big.mp4" bench/origin-ranges.lua)
 
+# The same reads with the blobs on S3 (SeaweedFS on loopback) and encrypted at rest, each on
+# a Grey of its own: "small requests/s, ranges requests/s".
+declare -A store_figures
+for store in s3 encrypted; do
+  stop_grey; use_store "$store"; start_grey "$grey" 18097 --workers 1
+  store_small_url=$(upload "$static/small.jpg" image/jpeg)
+  store_big_url=$(upload "$static/big.mp4" video/mp4)
+  read -r small _ _ < <(run_wrk "$store_small_url")
+  read -r ranges _ _ < <(run_wrk "$store_big_url" bench/origin-ranges.lua)
+  store_figures[$store]="$small $ranges"
+done
+
 printf '\n%-50s %11s %9s %9s\n' "run ($connections connections, ${seconds}s, 2 wrk threads)" "requests/s" "MB/s" "p99"
 printf '%-50s %11s %9s %9s\n' "grey, a $small_size-byte JPEG on a signed URL" "$grey_small" "$grey_small_mb" "$grey_small_p99"
 printf '%-50s %11s %9s %9s\n' "nginx, the same file from disk (reference)" "$nginx_small" "$nginx_small_mb" "$nginx_small_p99"
@@ -98,3 +112,11 @@ printf '%-50s %11s\n' "ratio grey/nginx (target 0.7)" "$(ratio "$grey_small" "$n
 printf '%-50s %11s %9s %9s\n' "grey, random 1 MiB ranges of 1 GiB" "$grey_range" "$grey_range_mb" "$grey_range_p99"
 printf '%-50s %11s %9s %9s\n' "nginx, the same ranges from disk (reference)" "$nginx_range" "$nginx_range_mb" "$nginx_range_p99"
 printf '%-50s %11s\n' "ratio grey/nginx (target 0.8)" "$(ratio "$grey_range" "$nginx_range")"
+for store in s3 encrypted; do
+  read -r small ranges <<<"${store_figures[$store]}"
+  label=$([ "$store" = s3 ] && echo "on S3 (SeaweedFS on loopback)" || echo "encrypted at rest (filesystem)")
+  printf '%-50s %11s\n' "grey $label, the JPEG" "$small"
+  printf '%-50s %11s\n' "  ratio to grey on the filesystem" "$(ratio "$small" "$grey_small")"
+  printf '%-50s %11s\n' "grey $label, 1 MiB ranges" "$ranges"
+  printf '%-50s %11s\n' "  ratio to grey on the filesystem" "$(ratio "$ranges" "$grey_range")"
+done

@@ -7,6 +7,7 @@ import Ingest
 import Jobs
 import Logging
 import PostgresNIO
+import S3Storage
 import Server
 import LedgerLink
 import ServiceLifecycle
@@ -61,9 +62,13 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try options.bootstrapLogging(toStandardOutput: true)
-        let configuration = try self.configuration
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let blobs = try FileSystemBlobStore(root: configuration.blobDirectory)
+        var settings = try self.configuration
+        try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
+        let blobLocation = try BlobStoreLocation(environment: options.environment, dataDirectory: settings.dataDirectory)
+        settings.blobStoreIsRemote = blobLocation.directory == nil
+        let configuration = settings
+        let hotBlobs = try blobLocation.open()
+        let coldTier = try ColdTierSettings(environment: options.environment, hot: blobLocation)
         let signingKeys = try SigningKeySource(dataDirectory: configuration.dataDirectory, environment: options.environment).load()
 
         let location = options.databaseLocation
@@ -77,6 +82,16 @@ struct Serve: AsyncParsableCommand {
         services.append(AuditSealer(client: client, logger: logger))
         let apiKeyCache = APIKeyCache()
         services.append(APIKeyRevocationListener(client: client, cache: apiKeyCache, logger: logger))
+        var dependencies = AppDependencies(database: client, logger: logger, apiKeyCache: apiKeyCache, blobs: hotBlobs, signingKeys: signingKeys)
+        if let coldTier {
+            let metrics = dependencies.metrics
+            let tiered = try coldTier.tiered(over: hotBlobs) { metrics.recordBlobRead(from: $0) }
+            dependencies.blobs = tiered
+            let files = FileStore(client: client, logger: logger)
+            let lifecycle = BlobLifecycle(files: files, blobs: tiered, policy: coldTier.policy, logger: logger)
+            services.append(BlobLifecycleService(lifecycle: lifecycle, files: files, metrics: metrics, interval: .seconds(3600), logger: logger))
+        }
+        let blobs = dependencies.blobs
 
         let workerCount = workers ?? options.environment["GREY_WORKERS"].flatMap(Int.init) ?? min(8, ProcessInfo.processInfo.activeProcessorCount)
         guard (0...64).contains(workerCount) else { throw ValidationError("--workers must be 0 to 64") }
@@ -92,9 +107,7 @@ struct Serve: AsyncParsableCommand {
         let isEmbedded = opened.lease != nil
         let app = buildApplication(
             configuration: configuration,
-            dependencies: AppDependencies(
-                database: client, logger: logger, apiKeyCache: apiKeyCache, blobs: blobs, signingKeys: signingKeys
-            ),
+            dependencies: dependencies,
             services: services,
             beforeServerStarts: {
                 try await Migrator.bundled().apply(on: client, logger: logger)
@@ -104,7 +117,7 @@ struct Serve: AsyncParsableCommand {
                 if isEmbedded, let token = try? await developmentKey.ensure(keys: APIKeyStore(client: client, logger: logger)) {
                     line += "  (development API key: \(token))"
                 }
-                logger.info("ready", metadata: ["port": "\(port)"])
+                logger.info("ready", metadata: ["port": "\(port)", "blob_store": "\(blobLocation)", "cold_store": "\(coldTier?.location.description ?? "none")"])
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
         )

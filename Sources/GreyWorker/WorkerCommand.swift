@@ -6,6 +6,7 @@ import Jobs
 import Logging
 import PostgresNIO
 import Preview
+import S3Storage
 import ServiceLifecycle
 import Storage
 import StructuredLogging
@@ -36,7 +37,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds one job may take before the process is ended (env GREY_WORKER_TIME_LIMIT, default 120).")
     var timeLimit: Int?
 
-    @Option(help: "Address space this process may use, in MiB (env GREY_WORKER_MEMORY_LIMIT, default 4096).")
+    @Option(help: "Address space one job may add to the worker's own, in MiB (env GREY_WORKER_MEMORY_LIMIT, default 4096).")
     var memoryLimit: Int?
 
     @Option(help: "Seconds a claimed job stays leased without a heartbeat (default 30).")
@@ -57,11 +58,15 @@ struct WorkerCommand: AsyncParsableCommand {
             seconds: timeLimit ?? environment["GREY_WORKER_TIME_LIMIT"].flatMap(Int.init) ?? 120,
             mebibytes: memoryLimit ?? environment["GREY_WORKER_MEMORY_LIMIT"].flatMap(Int.init) ?? 4096
         )
-        try limits.applyMemoryLimit()
         try Vips.start()
 
         let dataDirectory = URL(fileURLWithPath: self.dataDirectory ?? environment["GREY_DATA_DIR"] ?? ".grey").standardizedFileURL.path
-        let blobs = try FileSystemBlobStore(root: dataDirectory + "/blobs", removingLeftovers: false)
+        let blobLocation = try BlobStoreLocation(environment: environment, dataDirectory: dataDirectory)
+        var blobs = try blobLocation.open(removingLeftovers: false)
+        if let cold = environment["GREY_COLD_STORE"], !cold.isEmpty {
+            // A file re-processed after its original moved to the cold tier reads it from there.
+            blobs = TieredBlobStore(hot: blobs, cold: try blobLocation.with(place: .s3(S3Configuration(url: cold, environment: environment))).open())
+        }
         let location = DatabaseLocation(databaseURL: environment["GREY_DATABASE_URL"], dataDirectory: dataDirectory)
         let opened = try await location.open(logger: logger)
         defer { try? opened.lease?.release() }
@@ -74,7 +79,7 @@ struct WorkerCommand: AsyncParsableCommand {
         logger.info("worker started", metadata: ["pid": "\(getpid())", "time_limit_s": "\(limits.seconds)", "memory_limit_mib": "\(limits.mebibytes)"])
         let group = ServiceGroup(
             configuration: .init(
-                services: [client, MigratedFirst(client: client, worker: worker, logger: logger)],
+                services: [client, MigratedFirst(client: client, worker: worker, limits: limits, logger: logger)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             )
         )
@@ -83,14 +88,16 @@ struct WorkerCommand: AsyncParsableCommand {
 }
 
 /// Applies the migrations (under their advisory lock, so a server starting beside it is
-/// safe) before the worker claims its first job.
+/// safe) and the memory limit before the worker claims its first job.
 struct MigratedFirst: Service {
     let client: PostgresClient
     let worker: JobWorker
+    let limits: WorkerLimits
     let logger: Logger
 
     func run() async throws {
         try await Migrator.bundled().apply(on: client, logger: logger)
+        try limits.applyMemoryLimit()
         try await worker.run()
     }
 }

@@ -9,20 +9,31 @@ struct WorkerLimits: Sendable {
 
     init(seconds: Int, mebibytes: Int) throws {
         guard (1...86_400).contains(seconds) else { throw ValidationError("the time limit must be 1 to 86400 seconds") }
-        // Below about 400 MiB of address space the Swift runtime and its threads may not start.
-        guard (512...1_048_576).contains(mebibytes) else { throw ValidationError("the memory limit must be 512 to 1048576 MiB") }
+        guard (64...1_048_576).contains(mebibytes) else { throw ValidationError("the memory limit must be 64 to 1048576 MiB") }
         self.seconds = seconds
         self.mebibytes = mebibytes
     }
 
-    /// Caps the process's address space: an allocation past it fails (libvips, poppler and
-    /// libav report that as an error) instead of the machine running out of memory.
+    /// Caps the process's address space at what it maps now plus ``mebibytes``: an
+    /// allocation past it fails (libvips, poppler and libav report that as an error)
+    /// instead of the machine running out of memory. Called once the worker is up (its
+    /// threads, database client and libraries mapped), so the budget is the jobs' own and
+    /// does not shrink when the binary or its thread pools grow.
     func applyMemoryLimit() throws {
-        let bytes = rlim_t(mebibytes) << 20
+        let bytes = try Self.mappedBytes() + rlim_t(mebibytes) << 20
         var limit = rlimit(rlim_cur: bytes, rlim_max: bytes)
         guard setrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0 else {
             throw ValidationError("cannot set the memory limit: \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// The process's address space now (the first field of `/proc/self/statm`, in pages).
+    static func mappedBytes() throws -> rlim_t {
+        let text = try String(contentsOfFile: "/proc/self/statm", encoding: .ascii)
+        guard let pages = text.split(separator: " ").first.flatMap({ rlim_t($0) }) else {
+            throw ValidationError("cannot read /proc/self/statm")
+        }
+        return pages * rlim_t(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
 

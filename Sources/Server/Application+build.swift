@@ -50,8 +50,9 @@ public func buildRouter(
         ProblemMiddleware(routes: catalogue)
     }
     OperationsController(
-        database: dependencies.database, metrics: dependencies.metrics,
-        blobDirectory: configuration.blobDirectory, readinessTimeout: configuration.readinessTimeout,
+        database: dependencies.database, metrics: dependencies.metrics, blobs: dependencies.blobs,
+        blobDirectory: configuration.blobStoreIsRemote ? nil : configuration.blobDirectory,
+        readinessTimeout: configuration.readinessTimeout,
         logger: dependencies.logger
     ).addRoutes(to: router, catalogue: catalogue)
     WebPageController().addRoutes(to: router, catalogue: catalogue)
@@ -71,16 +72,17 @@ public func buildRouter(
     AuditController(log: AuditLog(client: dependencies.database, logger: dependencies.logger)).addRoutes(to: api, catalogue: catalogue)
 
     let files = FileStore(client: dependencies.database, logger: dependencies.logger)
+    let blobs = ObservedBlobStore(wrapped: dependencies.blobs, metrics: dependencies.metrics, logger: dependencies.logger)
     let uploads = Uploads(
-        files: files, blobs: dependencies.blobs, signer: URLSigner(keys: dependencies.signingKeys), sniffer: ContentSniffer(),
+        files: files, blobs: blobs, signer: URLSigner(keys: dependencies.signingKeys), sniffer: ContentSniffer(),
         policy: configuration.uploadPolicy
     )
     let links = OriginLinks(signer: URLSigner(keys: dependencies.signingKeys), publicURL: configuration.publicURL)
     UploadsController(uploads: uploads, publicURL: configuration.publicURL, links: links).addRoutes(to: api, open: router, catalogue: catalogue)
     let readCache = ReadyFileCache()
-    FilesController(files: files, links: links, blobs: dependencies.blobs, readCache: readCache).addRoutes(to: api, catalogue: catalogue)
+    FilesController(files: files, links: links, blobs: blobs, readCache: readCache).addRoutes(to: api, catalogue: catalogue)
     AttachmentsController(files: files, ledger: ledger, links: links).addRoutes(to: api, catalogue: catalogue)
-    let reads = SignedReads(files: files, blobs: dependencies.blobs, links: links, cache: readCache)
+    let reads = SignedReads(files: files, blobs: blobs, links: links, cache: readCache)
     PreviewsController(reads: reads).addRoutes(to: router, catalogue: catalogue)
     ContentController(reads: reads).addRoutes(to: router, catalogue: catalogue)
     return router

@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
         self.corsOrigins = corsOrigins
     }
 
-    /// Where uploaded bytes are kept (the filesystem blob store).
+    /// Where uploaded bytes are kept when the blob store is the data directory's.
     public var blobDirectory: String { dataDirectory + "/blobs" }
+    /// Whether the blob store is remote (S3): readiness then asks it instead of checking
+    /// ``blobDirectory``.
+    public var blobStoreIsRemote = false
 }

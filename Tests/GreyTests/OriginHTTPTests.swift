@@ -1,13 +1,16 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Preview
+import Server
+import Storage
 import Testing
 
 /// The origin through the real router: download URLs for ready files only, the bytes with
 /// their validators and ranges, the disposition rules, and signatures that bind the file,
-/// the tenant and the disposition.
+/// the tenant and the disposition; on each blob store.
 @Suite struct OriginHTTPTests {
     /// A download URL (path and query) of `fileID`, or the raw answer when refused.
     static func downloadURL(_ uploads: UploadClient, _ fileID: String, json: String = "{}") async throws -> (TestResponse, String?) {
@@ -19,8 +22,9 @@ import Testing
         try await client.executeRequest(uri: url, method: method, headers: headers, body: nil)
     }
 
-    @Test func aReadyFileIsServedWithValidatorsAndRanges() async throws {
-        try await withPipeline { uploads, _ in
+    @Test(arguments: TestBlobStore.allCases)
+    func aReadyFileIsServedWithValidatorsAndRanges(store: TestBlobStore) async throws {
+        try await withPipeline(store: store) { uploads, _ in
             let sample = Sample.named("clip.mp4")
             let bytes = try sample.bytes
             let started = try await uploads.start(sample)
@@ -77,8 +81,9 @@ import Testing
 
     /// ffprobe and ffmpeg read the MP4 sample over HTTP: they find its moov box at the end
     /// and seek to a frame with range requests.
-    @Test func ffmpegSeeksInTheSampleVideoOverHTTP() async throws {
-        try await withPipeline(live: true) { uploads, _ in
+    @Test(arguments: TestBlobStore.allCases)
+    func ffmpegSeeksInTheSampleVideoOverHTTP(store: TestBlobStore) async throws {
+        try await withPipeline(live: true, store: store) { uploads, _ in
             let port = try #require(uploads.client.port)
             let sample = Sample.named("clip.mp4")
             let started = try await uploads.start(sample)
@@ -87,13 +92,13 @@ import Testing
             let path = try #require(try await Self.downloadURL(uploads, started.fileID, json: #"{"disposition":"inline"}"#).1)
             let url = "http://127.0.0.1:\(port)\(path)"
 
-            let probe = try Self.run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", url])
+            let probe = try await Self.run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", url])
             let duration = try #require(Double(probe.trimmingCharacters(in: .whitespacesAndNewlines)))
             #expect(abs(duration * 1000 - Double(sample.durationMs ?? 0)) <= 100, "\(probe)")
 
             let frame = FileManager.default.temporaryDirectory.appendingPathComponent("grey-frame-\(UUID().uuidString).png").path
             defer { try? FileManager.default.removeItem(atPath: frame) }
-            _ = try Self.run("ffmpeg", ["-v", "error", "-y", "-ss", "1", "-i", url, "-frames:v", "1", frame])
+            _ = try await Self.run("ffmpeg", ["-v", "error", "-y", "-ss", "1", "-i", url, "-frames:v", "1", frame])
             let header = try Vips.header(of: Array(try Data(contentsOf: URL(fileURLWithPath: frame))))
             #expect(header.width == sample.width && header.height == sample.height)
         }
@@ -101,7 +106,15 @@ import Testing
 
     /// Runs a program from PATH to completion; its standard output, or an error with its
     /// standard error when it fails.
-    static func run(_ program: String, _ arguments: [String]) throws -> String {
+    /// Runs `program` on a thread of its own: blocking a thread of Swift's cooperative pool
+    /// (two on two cores) would starve the in-process server the program talks to.
+    static func run(_ program: String, _ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try runBlocking(program, arguments) }) }
+        }
+    }
+
+    private static func runBlocking(_ program: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [program] + arguments
@@ -116,8 +129,9 @@ import Testing
         return text
     }
 
-    @Test func documentsAreAlwaysAttachments() async throws {
-        try await withPipeline { uploads, _ in
+    @Test(arguments: TestBlobStore.allCases)
+    func documentsAreAlwaysAttachments(store: TestBlobStore) async throws {
+        try await withPipeline(store: store) { uploads, _ in
             let sample = Sample.named("document.docx")
             let started = try await uploads.start(sample)
             _ = try await uploads.put(started.url, bytes: try sample.bytes, contentType: started.contentType)
@@ -126,6 +140,74 @@ import Testing
             let response = try await Self.get(uploads.client, url)
             #expect(response.status == .ok)
             #expect(response.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+        }
+    }
+
+    /// A ready PNG of noise, about 270 KB (five 64 KiB segments when encrypted): its bytes
+    /// and a download URL.
+    static func readyNoise(_ uploads: UploadClient) async throws -> (bytes: [UInt8], url: String, fileID: String) {
+        let side = 300
+        let pixels = (0..<side * side * 3).map { _ in UInt8.random(in: 0...255) }
+        let bytes = try Vips.encode(pixels: pixels, width: side, height: side, bands: 3, as: .png)
+        let sha256 = BlobDigest(bytes: Array(SHA256.hash(data: bytes)))!.hex
+        let declared = try await uploads.declare(filename: "noise.png", contentType: "image/png", size: bytes.count, sha256: sha256)
+        let fileID = try #require(declared.json["fileId"] as? String)
+        let url = try #require((declared.json["upload"] as? [String: Any])?["url"] as? String)
+        _ = try await uploads.put(UploadClient.pathAndQuery(url), bytes: bytes, contentType: "image/png")
+        _ = try await eventually(timeout: .seconds(30)) { try await uploads.file(fileID).json["status"] as? String == "ready" }
+        let link = try #require(try await Self.downloadURL(uploads, fileID).1)
+        return (bytes, link, fileID)
+    }
+
+    /// Ranges at and across the 64 KiB boundaries, single and several, give the stored
+    /// bytes exactly on every store (an encrypted one decrypts only the segments it needs).
+    @Test(arguments: TestBlobStore.allCases)
+    func rangesAcrossSegmentBoundariesGiveTheExactBytes(store: TestBlobStore) async throws {
+        try await withPipeline(store: store) { uploads, _ in
+            let (bytes, link, _) = try await Self.readyNoise(uploads)
+            let size = bytes.count
+            let segment = 65_536
+            for (first, last) in [(0, 0), (segment - 1, segment), (segment, segment), (segment - 10, 3 * segment + 10), (2 * segment + 1, size - 1), (size - 1, size - 1)] {
+                let answer = try await Self.get(uploads.client, link, headers: [.range: "bytes=\(first)-\(last)"])
+                #expect(answer.status == .partialContent, "\(first)-\(last)")
+                #expect(Array(answer.body.readableBytesView) == Array(bytes[first...last]), "\(first)-\(last)")
+            }
+            let whole = try await Self.get(uploads.client, link)
+            #expect(Array(whole.body.readableBytesView) == bytes)
+            let parts = try await Self.get(uploads.client, link, headers: [.range: "bytes=\(segment - 2)-\(segment + 1),\(size - 3)-"])
+            let text = String(decoding: parts.body.readableBytesView, as: UTF8.self)
+            #expect(text.contains("Content-Range: bytes \(segment - 2)-\(segment + 1)/\(size)"))
+            #expect(parts.headers[.contentLength] == String(parts.body.readableBytes))
+        }
+    }
+
+    /// A byte changed in an encrypted blob at rest: the read is refused with a problem (no
+    /// wrong byte is served) and counted in `grey_blob_integrity_failures_total`.
+    @Test func aChangedByteAtRestIsRefusedAndCounted() async throws {
+        try await withPipeline(store: .encrypted) { uploads, app in
+            let (bytes, link, _) = try await Self.readyNoise(uploads)
+            let digest = BlobDigest(bytes: Array(SHA256.hash(data: bytes)))!
+            let path = try FileSystemBlobStore(root: app.configuration.blobDirectory, removingLeftovers: false).path(of: digest)
+            // Within the first segment's ciphertext, past the 105-byte header.
+            let handle = try #require(FileHandle(forUpdatingAtPath: path))
+            try handle.seek(toOffset: 1_000)
+            let original = try #require(try handle.read(upToCount: 1))
+            try handle.seek(toOffset: 1_000)
+            try handle.write(contentsOf: Data([original[0] ^ 0x01]))
+            try handle.close()
+
+            let whole = try await Self.get(uploads.client, link)
+            #expect(whole.status == .internalServerError)
+            #expect(whole.json["code"] as? String == "blob_integrity")
+            #expect(!whole.text.contains(String(decoding: bytes.prefix(64), as: UTF8.self)))
+            let range = try await Self.get(uploads.client, link, headers: [.range: "bytes=10-20"])
+            #expect(range.json["code"] as? String == "blob_integrity")
+            // A range in an untouched segment is still served.
+            let later = try await Self.get(uploads.client, link, headers: [.range: "bytes=70000-70009"])
+            #expect(Array(later.body.readableBytesView) == Array(bytes[70_000...70_009]))
+
+            let metrics = try await uploads.client.send(.get, "/metrics").text
+            #expect(metrics.contains("grey_blob_integrity_failures_total 2"), "\(metrics.split(separator: "\n").filter { $0.contains("integrity") })")
         }
     }
 }

@@ -8,11 +8,12 @@ import Testing
 
 /// Uploads through the API, processed by a real `FileProcessor` (libvips, poppler, libav,
 /// zlib) under a `JobWorker` on the same database: every good sample becomes ready with
-/// its previews and measures, every bad one is rejected with its code and its bytes go.
+/// its previews and measures, every bad one is rejected with its code and its bytes go;
+/// on each blob store (workers then decode a temporary copy of a remote blob).
 @Suite struct PreviewPipelineTests {
-    @Test(arguments: Sample.good)
-    func everyGoodSampleBecomesReady(_ sample: Sample) async throws {
-        try await withPipeline { uploads, app in
+    @Test(arguments: Sample.good, TestBlobStore.allCases)
+    func everyGoodSampleBecomesReady(_ sample: Sample, store: TestBlobStore) async throws {
+        try await withPipeline(store: store) { uploads, app in
             let file = try await uploads.uploadAndSettle(sample)
             #expect(file["status"] as? String == "ready", "\(file)")
             let media = file["media"] as? [String: Any] ?? [:]
@@ -72,9 +73,9 @@ import Testing
         }
     }
 
-    @Test(arguments: Sample.all.filter { !["ok", "type_mismatch", "empty"].contains($0.expected) })
-    func badSamplesAreRejected(_ sample: Sample) async throws {
-        try await withPipeline { uploads, app in
+    @Test(arguments: Sample.all.filter { !["ok", "type_mismatch", "empty"].contains($0.expected) }, TestBlobStore.allCases)
+    func badSamplesAreRejected(_ sample: Sample, store: TestBlobStore) async throws {
+        try await withPipeline(store: store) { uploads, app in
             let file = try await uploads.uploadAndSettle(sample)
             #expect(file["status"] as? String == "rejected")
             let rejection = file["rejection"] as? [String: Any] ?? [:]

@@ -99,7 +99,7 @@ import Testing
 
     @Test func anImageThatNeedsMoreThanTheMemoryLimitIsRejected() async throws {
         let data = try await TestDatabase.makeScratchDirectory("worker-memory")
-        let server = try GreyProcess(["serve", "--data-dir", data, "--port", "0", "--workers", "1"], environment: ["GREY_WORKER_MEMORY_LIMIT": "640"])
+        let server = try GreyProcess(["serve", "--data-dir", data, "--port", "0", "--workers", "1"], environment: ["GREY_WORKER_MEMORY_LIMIT": "256"])
         defer { server.signal(SIGKILL) }
         let ready = try await server.waitForError(ServeProcessTests.readyLine)
         // 100 megapixels of RGB, interlaced: libvips must hold all 300 MB to read it.

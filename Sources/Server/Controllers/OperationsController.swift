@@ -4,6 +4,7 @@ import Hummingbird
 import Ingest
 import Jobs
 import Logging
+import Storage
 import PostgresNIO
 
 #if canImport(Glibc)
@@ -16,7 +17,9 @@ struct OperationsController {
     let database: PostgresClient
     let metrics: HTTPMetrics
     let settlements = SettlementObserver()
-    let blobDirectory: String
+    let blobs: any BlobStore
+    /// The filesystem store's directory; nil when the store is remote.
+    let blobDirectory: String?
     let readinessTimeout: Duration
     let logger: Logger
 
@@ -55,8 +58,24 @@ struct OperationsController {
         }
     }
 
-    /// 200 when the database answers and the blob directory is writable; otherwise a 503
-    /// problem naming what failed.
+    /// Whether a remote blob store answers a HEAD (of a digest nothing has) in time.
+    func remoteStoreAnswers() async -> Bool {
+        let probe = BlobDigest(bytes: [UInt8](repeating: 0, count: 32))!
+        do {
+            return try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask { _ = try await blobs.head(probe); return true }
+                group.addTask { try await Task.sleep(for: readinessTimeout); return false }
+                defer { group.cancelAll() }
+                return try await group.next() ?? false
+            }
+        } catch {
+            logger.warning("readiness: blob store unreachable", metadata: ["error": .string(String(describing: error))])
+            return false
+        }
+    }
+
+    /// 200 when the database answers and the blob store is writable (the directory) or
+    /// answers (a remote store); otherwise a 503 problem naming what failed.
     func readiness() async throws -> JSONResponse<Readiness> {
         var checks: [String: String] = [:]
         do {
@@ -74,9 +93,13 @@ struct OperationsController {
             logger.warning("readiness: database unreachable", metadata: ["error": .string(String(reflecting: error))])
             checks["database"] = "unreachable"
         }
-        var info = stat()
-        let isDirectory = stat(blobDirectory, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-        checks["storage"] = isDirectory && access(blobDirectory, W_OK) == 0 ? "ok" : "unwritable"
+        if let blobDirectory {
+            var info = stat()
+            let isDirectory = stat(blobDirectory, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            checks["storage"] = isDirectory && access(blobDirectory, W_OK) == 0 ? "ok" : "unwritable"
+        } else {
+            checks["storage"] = await remoteStoreAnswers() ? "ok" : "unreachable"
+        }
 
         let failing = checks.filter { $0.value != "ok" }.keys.sorted()
         guard failing.isEmpty else {

@@ -4,6 +4,7 @@ import Ingest
 import LedgerLink
 import NIOCore
 import PostgresNIO
+import Storage
 
 extension APIError {
     /// The client-facing form of any error a handler throws; nil when the error is
@@ -27,6 +28,16 @@ extension APIError {
             // A refusal thrown inside a database transaction arrives wrapped; its cause
             // decides (a failure of the transaction itself stays unexpected).
             return error.closureError.flatMap(mapping)
+        case BlobStoreError.integrity:
+            return APIError(
+                status: .internalServerError, code: "blob_integrity",
+                detail: "The stored bytes of this file failed their integrity check; they are not served."
+            )
+        case BlobStoreError.unknownEncryptionKey:
+            return APIError(
+                status: .internalServerError, code: "blob_key_unavailable",
+                detail: "This file is encrypted under a key the server does not hold."
+            )
         case is NIOTooManyBytesError:
             return .tooLarge(limit: AppRequestContext.maxJSONBodySize)
         case let error as DecodingError:

@@ -21,10 +21,12 @@ struct ContentController {
               let disposition = values["disposition"].flatMap(Disposition.init(rawValue:)), file.status == .ready
         else { throw APIError.notFound("No such file.") }
         let contentType = file.detectedType ?? "application/octet-stream"
-        return try await reads.respond(request, file: file, digest: file.sha256, size: file.size, contentType: contentType, fields: [
+        let response = try await reads.respond(request, file: file, digest: file.sha256, size: file.size, contentType: contentType, fields: [
             .cacheControl: "private, max-age=3600, immutable",
             .contentDisposition: Self.contentDisposition(filename: file.filename, type: contentType, asked: disposition),
         ])
+        if request.method == .get, response.status == .ok || response.status == .partialContent { reads.recordRead(of: file) }
+        return response
     }
 
     /// RFC 3986's unreserved characters, ASCII only: everything else is percent-encoded.

@@ -7,7 +7,9 @@ import Storage
 extension Response {
     /// Carries out a ``ReadPlan`` on the blob `digest`: its status and fields (after
     /// `fields`, which hold Cache-Control and the like), and the bytes it names, streamed
-    /// from the store (a multipart answer part by part, never gathered in memory).
+    /// from the store (a multipart answer part by part, never gathered in memory). The
+    /// first chunk is read before the status is chosen, so a blob that is missing or fails
+    /// its integrity check at its start is a problem answer, not a cut-off 200.
     static func origin(_ plan: ReadPlan, digest: BlobDigest, blobs: any BlobStore, fields: HTTPFields) async throws -> Response {
         var headers = fields
         for (name, value) in plan.headers {
@@ -18,10 +20,11 @@ extension Response {
         case .none:
             return Response(status: status, headers: headers)
         case .whole:
-            return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: try await blobs.read(digest, range: nil)))
+            let body = try await StartedRead(try await blobs.read(digest, range: nil))
+            return Response(status: status, headers: headers, body: body.responseBody)
         case .range(let range):
-            let stream = try await blobs.read(digest, range: range.lowerBound..<(range.upperBound + 1))
-            return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: stream))
+            let body = try await StartedRead(try await blobs.read(digest, range: range.lowerBound..<(range.upperBound + 1)))
+            return Response(status: status, headers: headers, body: body.responseBody)
         case .multipart(let parts, let closing):
             return Response(status: status, headers: headers, body: ResponseBody { writer in
                 for part in parts {
@@ -49,5 +52,25 @@ extension ReadRequest {
     /// A list field sent as several lines, read as one (RFC 9110 §5.3); nil when absent.
     static func joined(_ values: [String]) -> String? {
         values.isEmpty ? nil : values.joined(separator: ", ")
+    }
+}
+
+/// A blob read whose first chunk has arrived; the rest streams as the response is written.
+/// The iterator is used by one task at a time: here, then by the response writer.
+private final class StartedRead: @unchecked Sendable {
+    private var iterator: BlobReadStream.AsyncIterator
+    private let first: ByteBuffer?
+
+    init(_ stream: BlobReadStream) async throws {
+        iterator = stream.makeAsyncIterator()
+        first = try await iterator.next()
+    }
+
+    var responseBody: ResponseBody {
+        ResponseBody { writer in
+            if let first = self.first { try await writer.write(first) }
+            while let chunk = try await self.iterator.next() { try await writer.write(chunk) }
+            try await writer.finish(nil)
+        }
     }
 }

@@ -14,6 +14,8 @@ struct SignedReads: Sendable {
     let blobs: any BlobStore
     let links: OriginLinks
     let cache: ReadyFileCache
+    /// Reads of whole files, for the blob lifecycle (previews stay hot and are not noted).
+    let recordedReads = FileReadRecorder()
 
     /// Checks the request's signature for `path` and returns its signed values and the
     /// file, if the tenant has one with the id `fileID`.
@@ -23,6 +25,11 @@ struct SignedReads: Sendable {
               let file = try await cache.file(tenantID: tenantID, id: id, load: { try await files.file(tenantID: tenantID, id: id) })
         else { return nil }
         return (file, values)
+    }
+
+    /// Notes, in the background, that the file's bytes were read.
+    func recordRead(of file: StoredFile) {
+        recordedReads.record(tenantID: file.tenantID, id: file.id, in: files)
     }
 
     /// The answer for the blob `digest` of `file`: validators, ranges and conditions as

@@ -1,4 +1,5 @@
 public import Prometheus
+public import Storage
 
 /// Request counts and latency by route, method and status, in Prometheus form.
 public struct HTTPMetrics: Sendable {
@@ -68,6 +69,41 @@ public struct HTTPMetrics: Sendable {
             labels: [("outcome", outcome)],
             buckets: Self.readyBuckets
         ).record(duration)
+    }
+
+    /// Counts one blob read that failed its integrity check.
+    func recordBlobIntegrityFailure() {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "grey", subsystem: "blob", metricName: "integrity_failures", unitName: "total",
+                helpText: "Blob reads refused because the stored bytes failed their integrity check"
+            )
+        ).increment()
+    }
+
+    /// Counts one blob read served by `tier` of a ``TieredBlobStore``.
+    public func recordBlobRead(from tier: BlobTier) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "grey", subsystem: "blob_tier", metricName: "reads", unitName: "total", helpText: "Blob reads by the tier that served them"),
+            labels: [("tier", tier.rawValue)]
+        ).increment()
+    }
+
+    /// Counts the blobs the lifecycle moved to the cold tier, and their bytes.
+    public func recordBlobDemotions(blobs: Int, bytes: Int64) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "grey", subsystem: "blob_tier", metricName: "demoted_blobs", unitName: "total", helpText: "Blobs moved from the hot tier to the cold one")
+        ).increment(by: Int64(blobs))
+        registry.makeCounter(
+            descriptor: .init(namespace: "grey", subsystem: "blob_tier", metricName: "demoted_bytes", unitName: "total", helpText: "Bytes moved from the hot tier to the cold one")
+        ).increment(by: bytes)
+    }
+
+    /// Sets the bytes the hot tier holds for files, as the lifecycle last counted them.
+    public func recordHotTierBytes(_ bytes: Int64) {
+        registry.makeGauge(
+            descriptor: .init(namespace: "grey", subsystem: "blob_tier", metricName: "hot", unitName: "bytes", helpText: "Bytes of originals and previews in the hot tier, at the lifecycle's last run")
+        ).set(bytes)
     }
 
     /// The exposition text served at `/metrics`.

@@ -5,9 +5,12 @@ import Preview
 import Storage
 
 /// Runs `body` with an upload client of a fresh app and a real `FileProcessor` under a
-/// `JobWorker` draining its queue, as `grey-worker` would (over a real port when `live`).
-func withPipeline(live: Bool = false, _ body: @Sendable @escaping (UploadClient, TestApp) async throws -> Void) async throws {
-    let app = try await TestApp.make()
+/// `JobWorker` draining its queue, as `grey-worker` would (over a real port when `live`),
+/// on the blob store `store`.
+func withPipeline(
+    live: Bool = false, store: TestBlobStore = .fileSystem, _ body: @Sendable @escaping (UploadClient, TestApp) async throws -> Void
+) async throws {
+    let app = try await TestApp.make(store: store)
     let key = try await app.makeKey()
     try await app.test(live: live) { client in
         let files = FileStore(client: app.client, logger: TestDatabase.logger)

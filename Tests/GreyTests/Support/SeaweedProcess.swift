@@ -5,7 +5,8 @@ import Storage
 
 /// SeaweedFS (`weed server -s3`: master, volume, filer and S3 gateway in one process) on
 /// free loopback ports with its own data folder, checking signatures against one identity
-/// with a fresh secret; stopped with SIGTERM, then SIGKILL.
+/// with a fresh secret. It runs under a small watchdog that kills it when it is
+/// stopped or when the test process ends, however it ends, and then removes its folder.
 final class SeaweedProcess: Sendable {
     static let accessKey = "grey-test"
     let secretKey = UUID().uuidString
@@ -21,12 +22,23 @@ final class SeaweedProcess: Sendable {
         return ([venv] + path).first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Runs `body` against a started SeaweedFS holding an empty bucket `grey`, then stops it.
-    static func withRunning<Result: Sendable>(_ body: (SeaweedProcess) async throws -> Result) async throws -> Result {
+    /// A started SeaweedFS holding an empty bucket `grey`.
+    static func start() async throws -> SeaweedProcess {
         guard let binary else { throw UploadTestError("weed (SeaweedFS) is missing: run `make setup`") }
         let weed = try SeaweedProcess(binary: binary)
         do {
             try await weed.waitUntilServing()
+            return weed
+        } catch {
+            weed.stop()
+            throw error
+        }
+    }
+
+    /// Runs `body` against a started SeaweedFS of its own holding an empty bucket `grey`, then stops it.
+    static func withRunning<Result: Sendable>(_ body: (SeaweedProcess) async throws -> Result) async throws -> Result {
+        let weed = try await start()
+        do {
             let result = try await body(weed)
             weed.stop()
             return result
@@ -51,11 +63,11 @@ final class SeaweedProcess: Sendable {
         try identities.write(toFile: directory + "/s3.json", atomically: true, encoding: .utf8)
 
         process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", Self.watchdog, "\(getpid())", directory, binary] + [
             "-logdir=\(directory)/logs", "server", "-dir=\(directory)/data", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             "-master.port=\(ports[0])", "-master.port.grpc=\(ports[1])", "-master.telemetry=false", "-master.volumeSizeLimitMB=64",
-            "-volume.port=\(ports[2])", "-volume.port.grpc=\(ports[3])", "-volume.preStopSeconds=0",
+            "-volume.port=\(ports[2])", "-volume.port.grpc=\(ports[3])", "-volume.preStopSeconds=0", "-volume.max=0",
             "-filer", "-filer.port=\(ports[4])", "-filer.port.grpc=\(ports[5])", "-filer.localSocket=\(directory)/filer.sock",
             "-s3", "-s3.port=\(ports[6])", "-s3.port.grpc=\(ports[7])", "-s3.localSocket=\(directory)/s3.sock",
             "-s3.port.iceberg=0", "-s3.port.lance=0", "-s3.config=\(directory)/s3.json",
@@ -68,6 +80,41 @@ final class SeaweedProcess: Sendable {
         process.standardOutput = log ?? FileHandle.nullDevice
         process.standardError = log ?? FileHandle.nullDevice
         try process.run()
+    }
+
+    /// Runs `weed` (the arguments after the test process's pid and the data folder) until
+    /// SIGTERM or the test process is gone, then kills it and removes the folder. Python,
+    /// not a shell: a child of the test process starts with most signals blocked (SIGTERM
+    /// and SIGCHLD among them), and only Python here can unblock them.
+    private static let watchdog = #"""
+        import os, shutil, signal, subprocess, sys, time
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        parent, folder, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+        weed = subprocess.Popen(command)
+        def finish(*_):
+            weed.kill()
+            weed.wait()
+            shutil.rmtree(folder, ignore_errors=True)
+            sys.exit(0)
+        signal.signal(signal.SIGTERM, finish)
+        while weed.poll() is None:
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                finish()
+            time.sleep(1)
+        finish()
+        """#
+
+    /// One SeaweedFS for the whole test run, started by the first suite that asks; it ends
+    /// with the test process (see ``watchdog``).
+    static func shared() async throws -> SeaweedProcess { try await SharedSeaweed.instance.running() }
+
+    /// A store on a new, empty bucket of its own.
+    func makeFreshStore() async throws -> S3BlobStore {
+        let store = try makeStore(bucket: "app-" + UUID().uuidString.prefix(13).lowercased())
+        try await store.createBucket()
+        return store
     }
 
     /// A store on `bucket` signing with `secretKey` (the right one unless told).
@@ -97,9 +144,9 @@ final class SeaweedProcess: Sendable {
         throw UploadTestError("SeaweedFS did not serve S3 (\(lastError.map { "\($0)" } ?? "no answer")): \(log.suffix(2000))")
     }
 
-    /// SIGTERM, then SIGKILL after 3 seconds (its filer and gateway take some 15 seconds to
-    /// wind down, for data thrown away); then removes its folder and the sockets it left
-    /// in the temporary directory.
+    /// SIGTERM to the watchdog, which kills SeaweedFS at once (its filer and gateway take
+    /// some 15 seconds to wind down gently, for data thrown away); then removes its folder
+    /// and the sockets it left in the temporary directory.
     func stop() {
         if process.isRunning {
             process.terminate()
@@ -115,5 +162,19 @@ final class SeaweedProcess: Sendable {
                 try? FileManager.default.removeItem(atPath: "\(temporary)/seaweedfs-\(role)-\(port).sock")
             }
         }
+    }
+}
+
+
+/// Starts the shared SeaweedFS once, for every suite that runs on S3.
+private actor SharedSeaweed {
+    static let instance = SharedSeaweed()
+    private var starting: Task<SeaweedProcess, any Error>?
+
+    func running() async throws -> SeaweedProcess {
+        if let starting { return try await starting.value }
+        let task = Task { try await SeaweedProcess.start() }
+        starting = task
+        return try await task.value
     }
 }

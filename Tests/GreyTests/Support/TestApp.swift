@@ -5,7 +5,19 @@ import Logging
 import PostgresNIO
 import Server
 import Signing
+@testable import S3Storage
 import Storage
+import Testing
+
+/// Where a test app keeps its blobs; suites that hold for every store take these as arguments.
+enum TestBlobStore: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case fileSystem
+    case s3
+    /// The filesystem store with every blob encrypted at rest.
+    case encrypted
+
+    var testDescription: String { rawValue }
+}
 
 /// The real router on a fresh database, for `app.test(.router)` and `.live`.
 struct TestApp {
@@ -14,13 +26,15 @@ struct TestApp {
     let database: PostgresClient.Configuration
     let client: PostgresClient
     let catalogue = RouteCatalogue()
-    /// The app's blob store, on its data directory.
-    var blobs: FileSystemBlobStore { try! FileSystemBlobStore(root: configuration.blobDirectory) }
+    /// The app's blob store: its data directory's, or a bucket of its own on the shared SeaweedFS.
+    let blobs: any BlobStore
+    /// The master key of the `.encrypted` apps.
+    static let encryptionKeys = try! EncryptionKeyRing(parsing: "test:" + Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString())
     /// The keys the test apps sign URLs with.
     static let signingKeys = SigningKeyRing(active: .generate(id: "test"))
 
     /// A data directory with a blob folder, and a client on a fresh database.
-    static func make(corsOrigins: [String] = []) async throws -> TestApp {
+    static func make(corsOrigins: [String] = [], store: TestBlobStore = .fileSystem) async throws -> TestApp {
         let directory = try await TestDatabase.makeScratchDirectory("app")
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory, corsOrigins: corsOrigins)
         // The whole suite runs at once on two cores; a first connection can take seconds.
@@ -31,7 +45,14 @@ struct TestApp {
         var clientLogger = TestDatabase.logger
         clientLogger.logLevel = .error
         let client = PostgresClient(configuration: database, backgroundLogger: clientLogger)
-        return TestApp(configuration: configuration, database: database, client: client)
+        let blobs: any BlobStore =
+            switch store {
+            case .fileSystem: try FileSystemBlobStore(root: configuration.blobDirectory)
+            case .s3: try await SeaweedProcess.shared().makeFreshStore()
+            case .encrypted: try FileSystemBlobStore(root: configuration.blobDirectory, encryption: Self.encryptionKeys)
+            }
+        configuration.blobStoreIsRemote = store == .s3
+        return TestApp(configuration: configuration, database: database, client: client, blobs: blobs)
     }
 
     func application() -> some ApplicationProtocol {
@@ -47,6 +68,13 @@ struct TestApp {
             services: [client],
             logger: TestDatabase.logger
         )
+    }
+
+    /// What a refused or unfinished put left behind: staged files of the filesystem store,
+    /// multipart uploads begun on S3 and neither completed nor aborted.
+    func unfinishedPuts() async throws -> [String] {
+        if let bucket = blobs as? S3BlobStore { return try await bucket.unfinishedUploads() }
+        return try FileManager.default.contentsOfDirectory(atPath: configuration.blobDirectory + "/staging")
     }
 
     /// Runs `body` against the app through Hummingbird's in-process test client, or, when

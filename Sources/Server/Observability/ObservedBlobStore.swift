@@ -1,0 +1,65 @@
+import Logging
+import NIOCore
+import Storage
+
+/// The server's blob store, counting each read that fails its integrity check (an
+/// encrypted segment changed at rest) in `grey_blob_integrity_failures_total` and logging
+/// it, so a damaged store raises an alert rather than only failed downloads.
+struct ObservedBlobStore: BlobStore {
+    let wrapped: any BlobStore
+    let metrics: HTTPMetrics
+    let logger: Logger
+
+    func put<Body: AsyncSequence & Sendable>(
+        _ digest: BlobDigest, size: Int64, from body: Body, inspect: @Sendable (ByteBuffer) async throws -> Void
+    ) async throws -> BlobInfo where Body.Element == ByteBuffer {
+        try await wrapped.put(digest, size: size, from: body, inspect: inspect)
+    }
+
+    func head(_ digest: BlobDigest) async throws -> BlobInfo? {
+        try await observing { try await wrapped.head(digest) }
+    }
+
+    func read(_ digest: BlobDigest, range: Range<Int64>?) async throws -> BlobReadStream {
+        let stream = try await observing { try await wrapped.read(digest, range: range) }
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await chunk in stream { continuation.yield(chunk) }
+                    continuation.finish()
+                } catch {
+                    record(error)
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    func delete(_ digest: BlobDigest) async throws { try await wrapped.delete(digest) }
+
+    func list() async throws -> [BlobDigest] { try await wrapped.list() }
+
+    func localPath(of digest: BlobDigest) -> String? { wrapped.localPath(of: digest) }
+
+    private func observing<Result>(_ call: () async throws -> Result) async throws -> Result {
+        do {
+            return try await call()
+        } catch {
+            record(error)
+            throw error
+        }
+    }
+
+    private func record(_ error: any Error) {
+        switch error as? BlobStoreError {
+        case .integrity(let digest):
+            metrics.recordBlobIntegrityFailure()
+            logger.error("a stored blob failed its integrity check", metadata: ["sha256": "\(digest.hex)"])
+        case .unknownEncryptionKey(let id):
+            logger.error("a stored blob is encrypted under a key this server does not hold", metadata: ["key_id": "\(id)"])
+        default:
+            break
+        }
+    }
+}
