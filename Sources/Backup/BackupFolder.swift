@@ -4,13 +4,18 @@ public import Storage
 /// The layout of a backup folder:
 ///
 /// - `database.dump`: `pg_dump --format=custom` of Grey's database;
-/// - `blobs/`: a ``FileSystemBlobStore`` holding every blob the dump refers to;
+/// - `blobs/`: a ``FileSystemBlobStore`` holding every blob the dump refers to (encrypted
+///   when the live store is);
 /// - `manifest.json`: the ``BackupManifest``, written last and atomically.
 public struct BackupFolder: Sendable {
     public let path: String
+    /// The keys the folder's blobs are encrypted under: the live store's, so a backup of
+    /// an encrypted store is encrypted too (and a restore needs the same keys).
+    public let encryption: EncryptionKeyRing?
 
-    public init(path: String) {
+    public init(path: String, encryption: EncryptionKeyRing? = nil) {
         self.path = URL(fileURLWithPath: path).standardizedFileURL.path
+        self.encryption = encryption
     }
 
     public var manifestPath: String { path + "/" + BackupManifest.fileName }
@@ -26,7 +31,7 @@ public struct BackupFolder: Sendable {
     /// - Parameter removingLeftovers: whether to clear what an interrupted backup left in
     ///   its staging folder; only the writer does, never a restore reading the folder.
     public func blobStore(removingLeftovers: Bool = false) throws -> FileSystemBlobStore {
-        try FileSystemBlobStore(root: blobRoot, removingLeftovers: removingLeftovers)
+        try FileSystemBlobStore(root: blobRoot, removingLeftovers: removingLeftovers, encryption: encryption)
     }
 
     /// The names a backup folder may hold, finished or interrupted.

@@ -26,7 +26,7 @@ struct BackupCommand: AsyncParsableCommand {
         let blobLocation = try BlobStoreLocation(environment: options.environment, dataDirectory: options.resolvedDataDirectory)
         // The server may be writing beside us: leave its unfinished uploads alone.
         let writer = BackupWriter(
-            folder: BackupFolder(path: folder), liveBlobs: try blobLocation.open(removingLeftovers: false),
+            folder: BackupFolder(path: folder, encryption: blobLocation.encryption), liveBlobs: try blobLocation.open(removingLeftovers: false),
             liveBlobsDescription: blobLocation.description, logger: logger
         )
         let summary = try await location.withClientAndLibpq(logger: logger) { client, libpq in

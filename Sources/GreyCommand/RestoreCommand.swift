@@ -19,10 +19,10 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try options.bootstrapLogging()
-        let restorer = BackupRestorer(folder: BackupFolder(path: folder), logger: logger)
+        let blobLocation = try BlobStoreLocation(environment: options.environment, dataDirectory: options.resolvedDataDirectory)
+        let restorer = BackupRestorer(folder: BackupFolder(path: folder, encryption: blobLocation.encryption), logger: logger)
         let manifest = try await restorer.verify(knownMigrations: try Migrator.bundled().migrations)
 
-        let blobLocation = try BlobStoreLocation(environment: options.environment, dataDirectory: options.resolvedDataDirectory)
         let target = RestoreTarget(location: options.databaseLocation, blobDirectory: blobLocation.directory)
         try target.checkFreshBeforeOpening()
         try FileManager.default.createDirectory(atPath: options.resolvedDataDirectory, withIntermediateDirectories: true)

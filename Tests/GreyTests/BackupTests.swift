@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import PostgresNIO
 import Storage
+@testable import Backup
 import Testing
 
 /// `grey backup` and `grey restore` as an operator runs them: real processes on the
@@ -305,5 +306,33 @@ import Testing
             guard status == 200 else { throw UploadTestError("GET \(url) answered \(status)") }
             return Array(buffer: body)
         }
+    }
+
+    /// The blobs of a backup of an encrypted store are encrypted under the same keys: no
+    /// plaintext in the folder, readable with the keys only.
+    @Test func aBackupOfAnEncryptedStoreKeepsItsBlobsEncrypted() async throws {
+        let directory = try await TestDatabase.makeScratchDirectory("backup-encrypted")
+        let keys = try EncryptionKeyRing(parsing: "backup:" + Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString())
+        let live = try FileSystemBlobStore(root: directory + "/live", encryption: keys)
+        let bytes = Array(String(repeating: "receipt 42.00 EUR, card ending 4242. ", count: 5_000).utf8)
+        let info = try await live.put(bytes)
+
+        let folder = BackupFolder(path: directory + "/backup", encryption: keys)
+        try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+        let outcome = try await BlobCopy(source: live, destination: try folder.blobStore(removingLeftovers: true)).copy([info])
+        #expect(outcome.copied == 1)
+        let stored = try Data(contentsOf: URL(fileURLWithPath: try folder.blobStore().path(of: info.digest)))
+        #expect(stored.range(of: Data("card ending 4242".utf8)) == nil)
+        #expect(try await Self.collect(try folder.blobStore().read(info.digest, range: nil)) == bytes)
+
+        // Without the keys the folder gives only the stored ciphertext.
+        let withoutKeys = try BackupFolder(path: folder.path).blobStore()
+        #expect(try await Self.collect(try withoutKeys.read(info.digest, range: nil)) != bytes)
+    }
+
+    static func collect(_ stream: BlobReadStream) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        for try await chunk in stream { bytes += chunk.readableBytesView }
+        return bytes
     }
 }
