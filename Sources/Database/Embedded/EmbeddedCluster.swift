@@ -150,7 +150,8 @@ public struct EmbeddedCluster: Sendable {
             "listen_addresses = ''",
             "unix_socket_directories = '\(socketDirectory)'",
             "unix_socket_permissions = 0700",
-            "max_connections = 200",
+            // A disposable (test) cluster serves every suite at once, each app with its own pool.
+            "max_connections = \(durability == .disposable ? 600 : 200)",
             "log_min_messages = warning",
         ]
         if durability == .disposable {
