@@ -8,7 +8,7 @@ import Storage
 /// `GREY_COLD_AFTER_DAYS` (originals unread this long move, default 30) and
 /// `GREY_HOT_CAPACITY` (the hot tier's bound in bytes, none by default).
 struct ColdTierSettings {
-    static let storeVariable = "GREY_COLD_STORE"
+    static let storeVariable = BlobStoreLocation.coldVariable
     static let afterDaysVariable = "GREY_COLD_AFTER_DAYS"
     static let hotCapacityVariable = "GREY_HOT_CAPACITY"
 
@@ -18,9 +18,8 @@ struct ColdTierSettings {
     /// The settings, or nil when `GREY_COLD_STORE` is unset or empty (one tier, as before).
     /// - Parameter hot: the hot store's location, whose encryption the cold tier shares.
     init?(environment: [String: String], hot: BlobStoreLocation) throws {
-        guard let url = environment[Self.storeVariable], !url.isEmpty else { return nil }
-        guard url.hasPrefix("s3://") else { throw ValidationError("\(Self.storeVariable) must be s3://BUCKET?endpoint=URL&region=REGION") }
-        location = hot.with(place: .s3(try S3Configuration(url: url, environment: environment)))
+        guard let cold = try hot.coldTier(environment: environment) else { return nil }
+        location = cold
         policy = try Self.policy(
             idleDays: environment[Self.afterDaysVariable], hotCapacity: environment[Self.hotCapacityVariable], defaults: BlobLifecycle.Policy()
         )

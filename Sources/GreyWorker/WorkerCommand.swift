@@ -61,12 +61,9 @@ struct WorkerCommand: AsyncParsableCommand {
         try Vips.start()
 
         let dataDirectory = URL(fileURLWithPath: self.dataDirectory ?? environment["GREY_DATA_DIR"] ?? ".grey").standardizedFileURL.path
-        let blobLocation = try BlobStoreLocation(environment: environment, dataDirectory: dataDirectory)
-        var blobs = try blobLocation.open(removingLeftovers: false)
-        if let cold = environment["GREY_COLD_STORE"], !cold.isEmpty {
-            // A file re-processed after its original moved to the cold tier reads it from there.
-            blobs = TieredBlobStore(hot: blobs, cold: try blobLocation.with(place: .s3(S3Configuration(url: cold, environment: environment))).open())
-        }
+        // A file re-processed after its original moved to the cold tier reads it from there.
+        let blobs = try BlobStoreLocation(environment: environment, dataDirectory: dataDirectory)
+            .openTiered(environment: environment, removingLeftovers: false)
         let location = DatabaseLocation(databaseURL: environment["GREY_DATABASE_URL"], dataDirectory: dataDirectory)
         let opened = try await location.open(logger: logger)
         defer { try? opened.lease?.release() }

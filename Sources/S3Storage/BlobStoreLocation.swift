@@ -37,8 +37,22 @@ public struct BlobStoreLocation: Sendable, CustomStringConvertible {
         self.init(place: place, encryption: try EncryptionKeyRing.fromEnvironment(environment))
     }
 
-    /// The same keys over another place (a cold tier beside this store).
-    public func with(place: Place) -> BlobStoreLocation { BlobStoreLocation(place: place, encryption: encryption) }
+    public static let coldVariable = "GREY_COLD_STORE"
+
+    /// The cold tier beside this store, from `GREY_COLD_STORE` (`s3://…`, with the same
+    /// credentials and encryption keys); nil when it is unset or empty.
+    public func coldTier(environment: [String: String]) throws -> BlobStoreLocation? {
+        guard let url = environment[Self.coldVariable], !url.isEmpty else { return nil }
+        guard url.hasPrefix("s3://") else { throw S3Error.configuration("\(Self.coldVariable) must be s3://BUCKET?endpoint=URL&region=REGION") }
+        return BlobStoreLocation(place: .s3(try S3Configuration(url: url, environment: environment)), encryption: encryption)
+    }
+
+    /// The store, read through to its cold tier when `environment` names one.
+    public func openTiered(environment: [String: String], removingLeftovers: Bool = true) throws -> any BlobStore {
+        let store = try open(removingLeftovers: removingLeftovers)
+        guard let cold = try coldTier(environment: environment) else { return store }
+        return TieredBlobStore(hot: store, cold: try cold.open())
+    }
 
     /// Opens the store.
     ///

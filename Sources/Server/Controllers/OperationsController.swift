@@ -58,18 +58,21 @@ struct OperationsController {
         }
     }
 
-    /// Whether a remote blob store answers a HEAD (of a digest nothing has) in time.
-    func remoteStoreAnswers() async -> Bool {
-        let probe = BlobDigest(bytes: [UInt8](repeating: 0, count: 32))!
+    /// Whether `probe` succeeds within the readiness timeout; a failure is logged.
+    func answers(_ what: String, _ probe: @escaping @Sendable () async throws -> Void) async -> Bool {
         do {
-            return try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask { _ = try await blobs.head(probe); return true }
-                group.addTask { try await Task.sleep(for: readinessTimeout); return false }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await probe() }
+                group.addTask {
+                    try await Task.sleep(for: readinessTimeout)
+                    throw APIError(status: .serviceUnavailable, code: "not_ready", detail: "\(what) timed out")
+                }
                 defer { group.cancelAll() }
-                return try await group.next() ?? false
+                try await group.next()
             }
+            return true
         } catch {
-            logger.warning("readiness: blob store unreachable", metadata: ["error": .string(String(describing: error))])
+            logger.warning("readiness: \(what) unreachable", metadata: ["error": .string(String(reflecting: error))])
             return false
         }
     }
@@ -78,27 +81,15 @@ struct OperationsController {
     /// answers (a remote store); otherwise a 503 problem naming what failed.
     func readiness() async throws -> JSONResponse<Readiness> {
         var checks: [String: String] = [:]
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await database.query("SELECT 1", logger: logger) }
-                group.addTask {
-                    try await Task.sleep(for: readinessTimeout)
-                    throw APIError(status: .serviceUnavailable, code: "not_ready", detail: "database timed out")
-                }
-                try await group.next()
-                group.cancelAll()
-            }
-            checks["database"] = "ok"
-        } catch {
-            logger.warning("readiness: database unreachable", metadata: ["error": .string(String(reflecting: error))])
-            checks["database"] = "unreachable"
-        }
+        checks["database"] = await answers("database") { try await database.query("SELECT 1", logger: logger) } ? "ok" : "unreachable"
         if let blobDirectory {
             var info = stat()
             let isDirectory = stat(blobDirectory, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
             checks["storage"] = isDirectory && access(blobDirectory, W_OK) == 0 ? "ok" : "unwritable"
         } else {
-            checks["storage"] = await remoteStoreAnswers() ? "ok" : "unreachable"
+            // A HEAD of a digest nothing has: any answer shows the store is there.
+            let probe = BlobDigest(bytes: [UInt8](repeating: 0, count: 32))!
+            checks["storage"] = await answers("blob store") { _ = try await blobs.head(probe) } ? "ok" : "unreachable"
         }
 
         let failing = checks.filter { $0.value != "ok" }.keys.sorted()

@@ -56,20 +56,19 @@ extension ReadRequest {
 }
 
 /// A blob read whose first chunk has arrived; the rest streams as the response is written.
-/// The iterator is used by one task at a time: here, then by the response writer.
-private final class StartedRead: @unchecked Sendable {
-    private var iterator: BlobReadStream.AsyncIterator
+private struct StartedRead: Sendable {
+    private let chunks: BlobChunks
     private let first: ByteBuffer?
 
     init(_ stream: BlobReadStream) async throws {
-        iterator = stream.makeAsyncIterator()
-        first = try await iterator.next()
+        chunks = BlobChunks(stream)
+        first = try await chunks.next()
     }
 
     var responseBody: ResponseBody {
-        ResponseBody { writer in
-            if let first = self.first { try await writer.write(first) }
-            while let chunk = try await self.iterator.next() { try await writer.write(chunk) }
+        ResponseBody { [chunks, first] writer in
+            if let first { try await writer.write(first) }
+            while let chunk = try await chunks.next() { try await writer.write(chunk) }
             try await writer.finish(nil)
         }
     }

@@ -21,18 +21,15 @@ struct ObservedBlobStore: BlobStore {
     }
 
     func read(_ digest: BlobDigest, range: Range<Int64>?) async throws -> BlobReadStream {
-        let stream = try await observing { try await wrapped.read(digest, range: range) }
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    for try await chunk in stream { continuation.yield(chunk) }
-                    continuation.finish()
-                } catch {
-                    record(error)
-                    continuation.finish(throwing: error)
-                }
+        let chunks = BlobChunks(try await observing { try await wrapped.read(digest, range: range) })
+        // Pulled straight from the store's stream as the reader asks: no task, no buffer.
+        return BlobReadStream {
+            do {
+                return try await chunks.next()
+            } catch {
+                record(error)
+                throw error
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
     }
 
@@ -63,3 +60,4 @@ struct ObservedBlobStore: BlobStore {
         }
     }
 }
+
