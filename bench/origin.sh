@@ -6,6 +6,7 @@
 # Prints requests/s, MB/s and p99 for each, and the ratios; then both again with the blobs
 # on S3 (SeaweedFS on loopback) and encrypted at rest, as ratios to the filesystem store.
 # Usage: bench/origin.sh [seconds per run, default 10] [connections, default 32]
+# ORIGIN_STORES="" skips the S3 and encrypted runs (default "s3 encrypted").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -96,7 +97,8 @@ read -r nginx_range nginx_range_mb nginx_range_p99 < <(run_wrk "http://127.0.0.1
 # The same reads with the blobs on S3 (SeaweedFS on loopback) and encrypted at rest, each on
 # a Grey of its own: "small requests/s, ranges requests/s".
 declare -A store_figures
-for store in s3 encrypted; do
+stores=${ORIGIN_STORES-s3 encrypted}
+for store in $stores; do
   stop_grey; use_store "$store"; start_grey "$grey" 18097 --workers 1
   store_small_url=$(upload "$static/small.jpg" image/jpeg)
   store_big_url=$(upload "$static/big.mp4" video/mp4)
@@ -112,7 +114,7 @@ printf '%-50s %11s\n' "ratio grey/nginx (target 0.7)" "$(ratio "$grey_small" "$n
 printf '%-50s %11s %9s %9s\n' "grey, random 1 MiB ranges of 1 GiB" "$grey_range" "$grey_range_mb" "$grey_range_p99"
 printf '%-50s %11s %9s %9s\n' "nginx, the same ranges from disk (reference)" "$nginx_range" "$nginx_range_mb" "$nginx_range_p99"
 printf '%-50s %11s\n' "ratio grey/nginx (target 0.8)" "$(ratio "$grey_range" "$nginx_range")"
-for store in s3 encrypted; do
+for store in $stores; do
   read -r small ranges <<<"${store_figures[$store]}"
   label=$([ "$store" = s3 ] && echo "on S3 (SeaweedFS on loopback)" || echo "encrypted at rest (filesystem)")
   printf '%-50s %11s\n' "grey $label, the JPEG" "$small"

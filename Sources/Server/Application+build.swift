@@ -21,10 +21,15 @@ public struct AppDependencies: Sendable {
     public var blobs: any BlobStore
     /// The keys that sign upload (and download) URLs.
     public var signingKeys: SigningKeyRing
+    /// Where the origin leaves files for the connection to send with `sendfile(2)`; only
+    /// when the server's channel is ``GreyHTTP1Channel`` with the same handoff (nil: the
+    /// origin writes the bytes itself).
+    public var fileRegions: FileRegionHandoff?
 
     public init(
         database: PostgresClient, metrics: HTTPMetrics = HTTPMetrics(registry: PrometheusCollectorRegistry()), logger: Logger,
-        apiKeyCache: APIKeyCache = APIKeyCache(), blobs: any BlobStore, signingKeys: SigningKeyRing
+        apiKeyCache: APIKeyCache = APIKeyCache(), blobs: any BlobStore, signingKeys: SigningKeyRing,
+        fileRegions: FileRegionHandoff? = nil
     ) {
         self.database = database
         self.metrics = metrics
@@ -32,6 +37,7 @@ public struct AppDependencies: Sendable {
         self.apiKeyCache = apiKeyCache
         self.blobs = blobs
         self.signingKeys = signingKeys
+        self.fileRegions = fileRegions
     }
 }
 
@@ -82,7 +88,7 @@ public func buildRouter(
     let readCache = ReadyFileCache()
     FilesController(files: files, links: links, blobs: blobs, readCache: readCache).addRoutes(to: api, catalogue: catalogue)
     AttachmentsController(files: files, ledger: ledger, links: links).addRoutes(to: api, catalogue: catalogue)
-    let reads = SignedReads(files: files, blobs: blobs, links: links, cache: readCache)
+    let reads = SignedReads(files: files, blobs: blobs, links: links, cache: readCache, fileRegions: dependencies.fileRegions)
     PreviewsController(reads: reads).addRoutes(to: router, catalogue: catalogue)
     ContentController(reads: reads).addRoutes(to: router, catalogue: catalogue)
     return router
@@ -97,11 +103,14 @@ public func buildApplication(
     beforeServerStarts: @escaping @Sendable () async throws -> Void,
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void
 ) -> some ApplicationProtocol {
+    var dependencies = dependencies
+    let fileRegions = dependencies.fileRegions ?? FileRegionHandoff()
+    dependencies.fileRegions = fileRegions
     var app = Application(
         router: buildRouter(configuration: configuration, dependencies: dependencies),
         // A connection that sends nothing for this long is closed, an upload stalled
         // mid-body included (its staging file is then removed).
-        server: .http1LargeReads(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+        server: .greyHTTP1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))), fileRegions: fileRegions),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "grey"),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

@@ -36,10 +36,17 @@ public protocol BlobStore: Sendable {
     /// blobs as local plaintext files (decoders then read it in place); nil for remote or
     /// encrypted stores (callers then copy the blob out through `read`).
     func localPath(of digest: BlobDigest) -> String?
+
+    /// The blob's plaintext file, opened, when the store keeps it as one on this machine,
+    /// so a server can send it without copying its bytes through memory; nil otherwise (an
+    /// encrypted, remote or missing blob), and callers then use ``read(_:range:)``.
+    func openForSending(_ digest: BlobDigest) async throws -> OpenBlobFile?
 }
 
 extension BlobStore {
     public func localPath(of digest: BlobDigest) -> String? { nil }
+
+    public func openForSending(_ digest: BlobDigest) async throws -> OpenBlobFile? { nil }
 
     /// Stores bytes already in memory (a preview), under their SHA-256.
     public func put(_ bytes: [UInt8]) async throws -> BlobInfo {

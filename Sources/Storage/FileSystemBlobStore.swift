@@ -31,6 +31,17 @@ public struct FileSystemBlobStore: BlobStore {
     /// The blob's file, or nil when blobs are encrypted (its bytes are then only had through ``read(_:range:)``).
     public func localPath(of digest: BlobDigest) -> String? { encryption == nil ? path(of: digest) : nil }
 
+    /// The blob's file, opened and sized in one trip to the thread pool; nil when blobs are
+    /// encrypted or the blob is missing.
+    public func openForSending(_ digest: BlobDigest) async throws -> OpenBlobFile? {
+        guard encryption == nil else { return nil }
+        let path = path(of: digest)
+        return try await PosixFile.offload {
+            guard let file = try PosixFile.openForReading(path) else { return nil }
+            return OpenBlobFile(file: file, size: try file.size())
+        }
+    }
+
     /// Where the blob `digest` lives (whether or not it is stored).
     public func path(of digest: BlobDigest) -> String {
         let hex = digest.hex

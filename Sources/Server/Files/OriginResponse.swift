@@ -10,7 +10,12 @@ extension Response {
     /// from the store (a multipart answer part by part, never gathered in memory). The
     /// first chunk is read before the status is chosen, so a blob that is missing or fails
     /// its integrity check at its start is a problem answer, not a cut-off 200.
-    static func origin(_ plan: ReadPlan, digest: BlobDigest, blobs: any BlobStore, fields: HTTPFields) async throws -> Response {
+    ///
+    /// With `fileRegions`, a whole blob or a single range that the store keeps as a plain
+    /// local file is sent from that file with `sendfile(2)` (``FileRegionHandoff``).
+    static func origin(
+        _ plan: ReadPlan, digest: BlobDigest, blobs: any BlobStore, fields: HTTPFields, fileRegions: FileRegionHandoff? = nil
+    ) async throws -> Response {
         var headers = fields
         for (name, value) in plan.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
@@ -19,11 +24,13 @@ extension Response {
         switch plan.body {
         case .none:
             return Response(status: status, headers: headers)
-        case .whole:
-            let body = try await StartedRead(try await blobs.read(digest, range: nil))
-            return Response(status: status, headers: headers, body: body.responseBody)
-        case .range(let range):
-            let body = try await StartedRead(try await blobs.read(digest, range: range.lowerBound..<(range.upperBound + 1)))
+        case .whole, .range:
+            let wanted: Range<Int64>? = if case .range(let range) = plan.body { range.lowerBound..<(range.upperBound + 1) } else { nil }
+            if let fileRegions, let name = try await sendingFile(digest, range: wanted, blobs: blobs, through: fileRegions) {
+                headers[HTTPField.Name(FileRegionHandoff.fieldName)!] = name
+                return Response(status: status, headers: headers, body: ResponseBody(contentLength: nil) { try await $0.finish(nil) })
+            }
+            let body = try await StartedRead(try await blobs.read(digest, range: wanted))
             return Response(status: status, headers: headers, body: body.responseBody)
         case .multipart(let parts, let closing):
             return Response(status: status, headers: headers, body: ResponseBody { writer in
@@ -35,6 +42,18 @@ extension Response {
                 try await writer.finish(nil)
             })
         }
+    }
+
+    /// Registers `range` (all when nil) of the blob's local file with `fileRegions` and
+    /// returns its name; nil when the store has no such file or the file is shorter than
+    /// the range (the streamed read then answers, or reports the damage).
+    private static func sendingFile(
+        _ digest: BlobDigest, range: Range<Int64>?, blobs: any BlobStore, through fileRegions: FileRegionHandoff
+    ) async throws -> String? {
+        guard let file = try await blobs.openForSending(digest) else { return nil }
+        let wanted = range ?? 0..<file.size
+        guard wanted.lowerBound >= 0, wanted.upperBound <= file.size else { return nil }
+        return fileRegions.register(file, range: wanted)
     }
 }
 

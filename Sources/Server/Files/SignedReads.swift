@@ -14,6 +14,8 @@ struct SignedReads: Sendable {
     let blobs: any BlobStore
     let links: OriginLinks
     let cache: ReadyFileCache
+    /// Where whole files and single ranges are left for `sendfile(2)`, when the server sends them.
+    let fileRegions: FileRegionHandoff?
     /// Reads of whole files, for the blob lifecycle (previews stay hot and are not noted).
     let recordedReads = FileReadRecorder()
 
@@ -44,6 +46,6 @@ struct SignedReads: Sendable {
         let plan = ReadPlan(ReadRequest(request, isHead: request.method == .head), for: representation, boundary: digest.hex)
         var headers = fields
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        return try await Response.origin(plan, digest: digest, blobs: blobs, fields: headers)
+        return try await Response.origin(plan, digest: digest, blobs: blobs, fields: headers, fileRegions: fileRegions)
     }
 }

@@ -39,6 +39,10 @@ struct ObservedBlobStore: BlobStore {
 
     func localPath(of digest: BlobDigest) -> String? { wrapped.localPath(of: digest) }
 
+    func openForSending(_ digest: BlobDigest) async throws -> OpenBlobFile? {
+        try await observing { try await wrapped.openForSending(digest) }
+    }
+
     private func observing<Result>(_ call: () async throws -> Result) async throws -> Result {
         do {
             return try await call()

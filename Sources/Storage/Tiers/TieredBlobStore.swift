@@ -59,4 +59,12 @@ public struct TieredBlobStore: BlobStore {
         guard let path = hot.localPath(of: digest), (try? PosixPath.size(of: path)) != nil else { return nil }
         return path
     }
+
+    /// The hot tier's file of the blob (a read of the hot tier); nil when only the cold
+    /// tier holds it, which is then read through ``read(_:range:)``.
+    public func openForSending(_ digest: BlobDigest) async throws -> OpenBlobFile? {
+        guard let file = try await hot.openForSending(digest) else { return nil }
+        onRead(.hot)
+        return file
+    }
 }

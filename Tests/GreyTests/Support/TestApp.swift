@@ -28,6 +28,8 @@ struct TestApp {
     let catalogue = RouteCatalogue()
     /// The app's blob store: its data directory's, or a bucket of its own on the shared SeaweedFS.
     let blobs: any BlobStore
+    /// Where the live server's origin leaves files to send with `sendfile(2)`, as `grey serve` does.
+    let fileRegions = FileRegionHandoff()
     /// The master key of the `.encrypted` apps.
     static let encryptionKeys = try! EncryptionKeyRing(parsing: "test:" + Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString())
     /// The keys the test apps sign URLs with.
@@ -55,16 +57,20 @@ struct TestApp {
         return TestApp(configuration: configuration, database: database, client: client, blobs: blobs)
     }
 
-    func application() -> some ApplicationProtocol {
+    /// The app; a `live` one runs `grey serve`'s HTTP channel, which sends files with
+    /// `sendfile(2)` (the in-process router client has no channel, so its origin writes
+    /// the bytes itself).
+    func application(live: Bool = false) -> some ApplicationProtocol {
         Application(
             router: buildRouter(
                 configuration: configuration,
                 dependencies: AppDependencies(
                     database: client, logger: TestDatabase.logger,
-                    blobs: blobs, signingKeys: Self.signingKeys
+                    blobs: blobs, signingKeys: Self.signingKeys, fileRegions: live ? fileRegions : nil
                 ),
                 catalogue: catalogue
             ),
+            server: .greyHTTP1(configuration: .init(), fileRegions: live ? fileRegions : nil),
             services: [client],
             logger: TestDatabase.logger
         )
@@ -80,7 +86,7 @@ struct TestApp {
     /// Runs `body` against the app through Hummingbird's in-process test client, or, when
     /// `live`, a real server on a loopback port (`client.port`) for outside programs.
     func test<Value: Sendable>(live: Bool = false, _ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        try await application().test(live ? .live : .router, body)
+        try await application(live: live).test(live ? .live : .router, body)
     }
 }
 

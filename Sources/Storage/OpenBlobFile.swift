@@ -1,0 +1,16 @@
+/// A stored blob's plaintext file, open for reading in place (to send it with
+/// `sendfile(2)`, say). The descriptor stays open as long as this object lives and is
+/// closed when it is released, so a sender keeps it until its last byte is out.
+public final class OpenBlobFile: Sendable {
+    private let file: PosixFile
+    /// The file's size when it was opened; a blob never changes once stored.
+    public let size: Int64
+
+    init(file: PosixFile, size: Int64) {
+        self.file = file
+        self.size = size
+    }
+
+    /// The open descriptor, valid while this object lives. Never close it.
+    public var descriptor: Int32 { file.descriptor }
+}
