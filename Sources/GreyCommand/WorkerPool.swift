@@ -4,6 +4,7 @@ import Jobs
 import Logging
 import ServiceLifecycle
 import Storage
+import Synchronization
 
 /// Keeps `count` `grey-worker` processes running beside the server: a worker that ends
 /// (a decoder crashed, the time or memory limit ended it, or it was killed) is replaced,
@@ -119,24 +120,54 @@ enum WorkerProcess {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
+        let exit = WorkerExit()
+        // Foundation calls this when the child exits (it watches SIGCHLD). Not
+        // `waitUntilExit()`, which on Linux spins a run loop: a whole core per worker.
+        process.terminationHandler = { process in
+            exit.end(WorkerEnding(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal))
+        }
         try process.run()
         let pid = process.processIdentifier
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                // One thread per worker process, parked in waitpid: never a task's thread.
-                Thread.detachNewThread {
-                    process.waitUntilExit()
-                    continuation.resume(returning: WorkerEnding(
-                        status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal
-                    ))
-                }
-            }
+            await exit.wait()
         } onCancel: {
             kill(pid, SIGTERM)
             Thread.detachNewThread {
                 Thread.sleep(forTimeInterval: 10)
                 if process.isRunning { kill(pid, SIGKILL) }
             }
+        }
+    }
+}
+
+/// A worker process's ending, awaited once; it may come before anyone waits.
+private final class WorkerExit: Sendable {
+    private enum State {
+        case running(waiting: CheckedContinuation<WorkerEnding, Never>?)
+        case ended(WorkerEnding)
+    }
+
+    private let state = Mutex(State.running(waiting: nil))
+
+    func end(_ ending: WorkerEnding) {
+        let waiting = state.withLock { state -> CheckedContinuation<WorkerEnding, Never>? in
+            guard case .running(let waiting) = state else { return nil }
+            state = .ended(ending)
+            return waiting
+        }
+        waiting?.resume(returning: ending)
+    }
+
+    /// The ending; not cut short by cancellation (the caller's cancellation ends the process).
+    func wait() async -> WorkerEnding {
+        await withCheckedContinuation { continuation in
+            let ended = state.withLock { state -> WorkerEnding? in
+                switch state {
+                case .ended(let ending): return ending
+                case .running: state = .running(waiting: continuation); return nil
+                }
+            }
+            if let ended { continuation.resume(returning: ended) }
         }
     }
 }

@@ -94,6 +94,32 @@ import Testing
         #expect(!(try EmbeddedCluster(dataDirectory: data).isRunning()))
     }
 
+    /// CPU seconds (user and system) `pid` has used so far, from /proc.
+    static func cpuSeconds(of pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
+        let ticks = try #require(Double(fields[11])) + (try #require(Double(fields[12])))
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// A server waiting for work with two worker processes sleeps: waiting for a worker to
+    /// exit must block, not poll. (Foundation's `Process.waitUntilExit` spins a run loop
+    /// on Linux, a whole core per worker; a bound of a quarter of a core is far above an
+    /// idle server and far below one spinning thread, so this holds on a loaded machine.)
+    @Test func anIdleServerWithWorkersUsesAlmostNoCPU() async throws {
+        let data = try await TestDatabase.makeScratchDirectory("idle")
+        let server = try GreyProcess(["serve", "--data-dir", data, "--port", "0", "--workers", "2"])
+        defer { server.signal(SIGKILL) }
+        _ = try await server.waitForError(Self.readyLine)
+        try await Task.sleep(for: .seconds(1))
+        let before = try Self.cpuSeconds(of: server.pid)
+        try await Task.sleep(for: .seconds(2))
+        let used = try Self.cpuSeconds(of: server.pid) - before
+        #expect(used < 0.5, "an idle server used \(used) s of CPU in 2 s")
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+    }
+
     @Test func keysCommandStartsAndStopsTheClusterWhenNothingElseRuns() async throws {
         let data = try await TestDatabase.makeScratchDirectory("keys")
         let created = try await GreyProcess.run(["keys", "create", "--tenant", "solo", "--scopes", "ledger:read,files:read", "--data-dir", data])
