@@ -54,11 +54,22 @@ public struct URLSigner: Sendable {
     }
 
     static func mac(_ key: SigningKey, method: String, path: String, parameters: [(name: String, value: String)]) -> [UInt8] {
-        var text = "grey-url-v1\n"
-        for part in [method, path] + parameters.flatMap({ [$0.name, $0.value] }) {
-            text += "\(part.utf8.count):\(part)\n"
+        // "grey-url-v1\n", then each part as "<utf-8 length>:<part>\n".
+        var text = Array("grey-url-v1\n".utf8)
+        text.reserveCapacity(256)
+        func append(_ part: String) {
+            text.append(contentsOf: String(part.utf8.count).utf8)
+            text.append(UInt8(ascii: ":"))
+            text.append(contentsOf: part.utf8)
+            text.append(UInt8(ascii: "\n"))
         }
-        return Array(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: key.secret)))
+        append(method)
+        append(path)
+        for parameter in parameters {
+            append(parameter.name)
+            append(parameter.value)
+        }
+        return Array(HMAC<SHA256>.authenticationCode(for: text, using: SymmetricKey(data: key.secret)))
     }
 
     /// Percent-encodes all but the unreserved characters of RFC 3986.

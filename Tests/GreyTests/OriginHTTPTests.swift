@@ -4,7 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Preview
-import Server
+@testable import Server
 import Storage
 import Testing
 
@@ -83,6 +83,17 @@ import Testing
             #expect(app.fileRegions.waitingCount == 0)
             #expect(whole.headers[HTTPField.Name("x-grey-file-region")!] == nil)
         }
+    }
+
+    /// The file name goes out twice (RFC 6266): ASCII-safe and percent-encoded UTF-8;
+    /// a plain name is the same in both.
+    @Test func contentDispositionNamesTheFileSafely() {
+        #expect(ContentController.contentDisposition(filename: "receipt-2026_11.pdf", type: "application/pdf", asked: .inline)
+            == "inline; filename=\"receipt-2026_11.pdf\"; filename*=UTF-8''receipt-2026_11.pdf")
+        #expect(ContentController.contentDisposition(filename: "Reçu \"mars\".pdf", type: "application/pdf", asked: .inline)
+            == "inline; filename=\"Re_u _mars_.pdf\"; filename*=UTF-8''Re%C3%A7u%20%22mars%22.pdf")
+        #expect(ContentController.contentDisposition(filename: "sheet.xlsx", type: "application/zip", asked: .inline)
+            == "attachment; filename=\"sheet.xlsx\"; filename*=UTF-8''sheet.xlsx")
     }
 
     /// ffprobe and ffmpeg read the MP4 sample over HTTP: they find its moov box at the end

@@ -38,10 +38,21 @@ struct ContentController {
     static func contentDisposition(filename: String, type: String, asked: Disposition) -> String {
         let showable = ["image/", "video/", "audio/"].contains { type.hasPrefix($0) } || type == "application/pdf"
         let kind = asked == .inline && showable ? "inline" : "attachment"
+        // Most names (`receipt.pdf`) need neither replacing nor encoding.
+        if filename.utf8.allSatisfy(Self.isUnreserved) { return "\(kind); filename=\"\(filename)\"; filename*=UTF-8''\(filename)" }
         let fallback = String(filename.unicodeScalars.map { scalar -> Character in
             (0x20...0x7E).contains(scalar.value) && scalar != "\"" && scalar != "\\" ? Character(scalar) : "_"
         })
         let encoded = filename.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? fallback
         return "\(kind); filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
+    }
+
+    /// RFC 3986's unreserved characters: letters, digits, `-`, `.`, `_`, `~`.
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
+        default: false
+        }
     }
 }
