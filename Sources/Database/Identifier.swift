@@ -1,4 +1,7 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Makes and reads the opaque, prefixed identifiers Grey shows to clients
 /// (`usr_0190f1c3...`): a type prefix and a UUIDv7 in lowercase hex.
@@ -15,20 +18,39 @@ public struct Identifier: Sendable {
     /// A new time-ordered UUID (RFC 9562, version 7).
     public static func makeUUID(now: Date = Date()) -> UUID {
         let milliseconds = UInt64(max(0, now.timeIntervalSince1970 * 1000))
-        var bytes = [UInt8](repeating: 0, count: 16)
-        var generator = SystemRandomNumberGenerator()
-        // Two draws (two system calls) give the 80 random bits.
-        let high: UInt64 = generator.next()
-        let low: UInt64 = generator.next()
-        for index in 6..<8 { bytes[index] = UInt8(truncatingIfNeeded: high >> (8 * (index - 6))) }
-        for index in 8..<16 { bytes[index] = UInt8(truncatingIfNeeded: low >> (8 * (index - 8))) }
-        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - index))) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x70
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (
-            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
-        ))
+        var uuid = randomBytes()
+        withUnsafeMutableBytes(of: &uuid) { raw in
+            for index in 0..<6 { raw[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - index))) }
+            raw[6] = (raw[6] & 0x0F) | 0x70
+            raw[8] = (raw[8] & 0x3F) | 0x80
+        }
+        return UUID(uuid: uuid)
+    }
+
+    /// A random (version 4) UUID. Foundation's `UUID()` opens and reads `/dev/urandom` on
+    /// every call on Linux (three system calls); this is one.
+    public static func makeRandomUUID() -> UUID {
+        var uuid = randomBytes()
+        withUnsafeMutableBytes(of: &uuid) { raw in
+            raw[6] = (raw[6] & 0x0F) | 0x40
+            raw[8] = (raw[8] & 0x3F) | 0x80
+        }
+        return UUID(uuid: uuid)
+    }
+
+    /// 16 bytes from the kernel's generator in one `getentropy(3)`, which is one
+    /// `getrandom(2)` (the standard library's generator makes one per 8 bytes).
+    private static func randomBytes() -> uuid_t {
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let filled = withUnsafeMutableBytes(of: &uuid) { raw in getentropy(raw.baseAddress, raw.count) }
+        if filled != 0 {
+            // getentropy fails only on a kernel without getrandom(2); fall back rather than fail.
+            var generator = SystemRandomNumberGenerator()
+            withUnsafeMutableBytes(of: &uuid) { raw in
+                for index in raw.indices { raw[index] = UInt8.random(in: .min ... .max, using: &generator) }
+            }
+        }
+        return uuid
     }
 
     /// The client-facing form of `uuid`.

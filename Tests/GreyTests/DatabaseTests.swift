@@ -46,6 +46,14 @@ import Testing
         #expect(earlier.uuid.8 >> 6 == 0b10)
         #expect(Identifier.hex(earlier) < Identifier.hex(later))
     }
+
+    @Test func randomUUIDsAreVersion4AndDistinct() {
+        let uuids = (0..<1000).map { _ in Identifier.makeRandomUUID() }
+        #expect(uuids.allSatisfy { $0.uuid.6 >> 4 == 4 && $0.uuid.8 >> 6 == 0b10 })
+        #expect(Set(uuids).count == uuids.count)
+        // Foundation reads the same layout back.
+        #expect(uuids.allSatisfy { UUID(uuidString: $0.uuidString) == $0 })
+    }
 }
 
 @Suite struct Base64URLTests {

@@ -57,7 +57,7 @@ public struct RequestLogMiddleware: RouterMiddleware {
 
     /// A random (version 4) UUID as 32 hex digits.
     static func makeID() -> String {
-        Identifier.hex(UUID())
+        Identifier.hex(Identifier.makeRandomUUID())
     }
 }
 
