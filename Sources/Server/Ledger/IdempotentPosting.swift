@@ -47,8 +47,7 @@ struct IdempotentPosting {
     static func render(_ outcome: Result<LedgerTransaction, LedgerError>, requestID: String) -> StoredResponse {
         switch outcome {
         case .success(let transaction):
-            let body = (try? JSONEncoder.api.encode(TransactionBody(transaction: transaction))) ?? Data()
-            return StoredResponse(status: 201, body: Array(body))
+            return StoredResponse(status: 201, body: TransactionBody(transaction: transaction).jsonBytes())
         case .failure(let error):
             let problem = APIError(ledger: error)
             return StoredResponse(status: problem.status.code, body: problem.problemBody(requestID: requestID))
