@@ -25,14 +25,21 @@ final class SeaweedProcess: Sendable {
     /// A started SeaweedFS holding an empty bucket `grey`.
     static func start() async throws -> SeaweedProcess {
         guard let binary else { throw UploadTestError("weed (SeaweedFS) is missing: run `make setup`") }
-        let weed = try SeaweedProcess(binary: binary)
-        do {
-            try await weed.waitUntilServing()
-            return weed
-        } catch {
-            weed.stop()
-            throw error
+        // The free ports are picked before weed binds them. One taken meanwhile (by another
+        // test's server, or as the source port of an outgoing connection) ends weed at once,
+        // which once failed a CI run: then it starts again on new ports.
+        for attempt in 1...3 {
+            let weed = try SeaweedProcess(binary: binary)
+            do {
+                try await weed.waitUntilServing()
+                return weed
+            } catch {
+                let endedByItself = !weed.process.isRunning
+                weed.stop()
+                if !endedByItself || attempt == 3 { throw error }
+            }
         }
+        throw UploadTestError("unreachable: the last attempt returns or throws")
     }
 
     /// Runs `body` against a started SeaweedFS of its own holding an empty bucket `grey`, then stops it.
