@@ -76,23 +76,9 @@ struct SigV4Signer: Sendable {
             .joined(separator: "&")
     }
 
-    /// Percent-encodes every byte but the unreserved `A-Z a-z 0-9 - . _ ~` (and `/` when
-    /// `keepingSlashes`), in upper-case hex, as SigV4 defines it.
+    /// Percent-encoded as SigV4 defines it: RFC 3986's, upper-case hex (`/` kept in paths).
     static func encode(_ text: String, keepingSlashes: Bool) -> String {
-        var encoded = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: "/") where keepingSlashes:
-                encoded.append("/")
-            default:
-                let hex = Array("0123456789ABCDEF".unicodeScalars)
-                encoded.unicodeScalars.append(contentsOf: ["%", hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-            }
-        }
-        return encoded
+        PercentEncoding.encode(text, keepingSlashes: keepingSlashes)
     }
 
     /// `date` as SigV4's `x-amz-date`, `20130524T000000Z` (UTC), from the C library's

@@ -23,7 +23,7 @@ public struct URLSigner: Sendable {
         all.append(("kid", key.id))
         let signature = Base64URL.encode(Self.mac(key, method: method, path: path, parameters: all))
         all.append(("sig", signature))
-        return all.map { "\($0.name)=\(Self.percentEncoded($0.value))" }.joined(separator: "&")
+        return all.map { "\($0.name)=\(PercentEncoding.encode($0.value))" }.joined(separator: "&")
     }
 
     /// Checks a URL's decoded query (in its order) against its signature, then its
@@ -72,13 +72,8 @@ public struct URLSigner: Sendable {
         return Array(HMAC<SHA256>.authenticationCode(for: text, using: SymmetricKey(data: key.secret)))
     }
 
-    /// Percent-encodes all but the unreserved characters of RFC 3986.
-    static func percentEncoded(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
-    }
 }
 
-private let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 /// Why a signed URL is refused.
 public enum URLSignatureError: Error, Equatable {

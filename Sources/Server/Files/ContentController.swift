@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -29,30 +30,18 @@ struct ContentController {
         return response
     }
 
-    /// RFC 3986's unreserved characters, ASCII only: everything else is percent-encoded.
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
     /// Inline only when asked and the type is one a browser shows without running it
     /// (an image, video, audio or PDF); every other type is an attachment. The name is
     /// given twice (RFC 6266): ASCII-safe, and exact in UTF-8.
     static func contentDisposition(filename: String, type: String, asked: Disposition) -> String {
         let showable = ["image/", "video/", "audio/"].contains { type.hasPrefix($0) } || type == "application/pdf"
         let kind = asked == .inline && showable ? "inline" : "attachment"
+        let encoded = PercentEncoding.encode(filename)
         // Most names (`receipt.pdf`) need neither replacing nor encoding.
-        if filename.utf8.allSatisfy(Self.isUnreserved) { return "\(kind); filename=\"\(filename)\"; filename*=UTF-8''\(filename)" }
+        if encoded == filename { return "\(kind); filename=\"\(filename)\"; filename*=UTF-8''\(filename)" }
         let fallback = String(filename.unicodeScalars.map { scalar -> Character in
             (0x20...0x7E).contains(scalar.value) && scalar != "\"" && scalar != "\\" ? Character(scalar) : "_"
         })
-        let encoded = filename.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? fallback
         return "\(kind); filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
-    }
-
-    /// RFC 3986's unreserved characters: letters, digits, `-`, `.`, `_`, `~`.
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
-        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
-        default: false
-        }
     }
 }
