@@ -301,16 +301,7 @@ import Storage
             let bytes = Self.generated(count: 250_000)
             let digest = Bodies.digest(of: bytes)
             let size = Int64(bytes.count)
-            await #expect(throws: BlobStoreError.tooLong(declared: size - 1)) {
-                _ = try await store.put(digest, size: size - 1, from: Bodies.body(bytes)) { _ in }
-            }
-            await #expect(throws: BlobStoreError.tooShort(declared: size + 1, received: size)) {
-                _ = try await store.put(digest, size: size + 1, from: Bodies.body(bytes)) { _ in }
-            }
-            let other = Bodies.digest(of: [1, 2, 3])
-            await #expect(throws: BlobStoreError.digestMismatch(declared: other, actual: digest)) {
-                _ = try await store.put(other, size: size, from: Bodies.body(bytes)) { _ in }
-            }
+            await Bodies.expectWrongBodiesRefused(by: store, bytes)
             // `inspect` sees the plaintext; refusing it keeps nothing.
             let inspected = SeenPrefix()
             await #expect(throws: Bodies.Refused.self) {

@@ -23,6 +23,23 @@ import Testing
         }
     }
 
+    /// Every store refuses a body longer or shorter than declared, or hashing to another
+    /// digest, with the error that says which.
+    static func expectWrongBodiesRefused(by store: some BlobStore, _ bytes: [UInt8]) async {
+        let digest = digest(of: bytes)
+        let size = Int64(bytes.count)
+        await #expect(throws: BlobStoreError.tooLong(declared: size - 1)) {
+            _ = try await store.put(digest, size: size - 1, from: body(bytes)) { _ in }
+        }
+        await #expect(throws: BlobStoreError.tooShort(declared: size + 1, received: size)) {
+            _ = try await store.put(digest, size: size + 1, from: body(bytes)) { _ in }
+        }
+        let other = Self.digest(of: [1, 2, 3])
+        await #expect(throws: BlobStoreError.digestMismatch(declared: other, actual: digest)) {
+            _ = try await store.put(other, size: size, from: body(bytes)) { _ in }
+        }
+    }
+
     static func makeStore() async throws -> FileSystemBlobStore {
         try FileSystemBlobStore(root: try await TestDatabase.makeScratchDirectory("blobs"))
     }
@@ -68,17 +85,7 @@ import Testing
         let bytes = [UInt8](repeating: 42, count: 250_000)
         let digest = Self.digest(of: bytes)
         let size = Int64(bytes.count)
-
-        await #expect(throws: BlobStoreError.tooLong(declared: size - 1)) {
-            _ = try await store.put(digest, size: size - 1, from: Self.body(bytes)) { _ in }
-        }
-        await #expect(throws: BlobStoreError.tooShort(declared: size + 1, received: size)) {
-            _ = try await store.put(digest, size: size + 1, from: Self.body(bytes)) { _ in }
-        }
-        let other = Self.digest(of: [1, 2, 3])
-        await #expect(throws: BlobStoreError.digestMismatch(declared: other, actual: digest)) {
-            _ = try await store.put(other, size: size, from: Self.body(bytes)) { _ in }
-        }
+        await Self.expectWrongBodiesRefused(by: store, bytes)
         await #expect(throws: Refused.self) {
             _ = try await store.put(digest, size: size, from: Self.body(bytes)) { _ in throw Refused() }
         }

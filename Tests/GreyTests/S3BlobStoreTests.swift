@@ -74,16 +74,7 @@ import Storage
             let digest = Bodies.digest(of: bytes)
             let size = Int64(count)
 
-            await #expect(throws: BlobStoreError.tooLong(declared: size - 1)) {
-                _ = try await store.put(digest, size: size - 1, from: Bodies.body(bytes)) { _ in }
-            }
-            await #expect(throws: BlobStoreError.tooShort(declared: size + 1, received: size)) {
-                _ = try await store.put(digest, size: size + 1, from: Bodies.body(bytes)) { _ in }
-            }
-            let other = Bodies.digest(of: [1, 2, 3])
-            await #expect(throws: BlobStoreError.digestMismatch(declared: other, actual: digest)) {
-                _ = try await store.put(other, size: size, from: Bodies.body(bytes)) { _ in }
-            }
+            await Bodies.expectWrongBodiesRefused(by: store, bytes)
             await #expect(throws: Refused.self) {
                 _ = try await store.put(digest, size: size, from: Bodies.body(bytes)) { _ in throw Refused() }
             }
