@@ -22,6 +22,7 @@ public enum PercentEncoding {
 
     /// `text` with each `%XX` (either case) replaced by its byte, `+` left as it is; nil
     /// when a `%` is not followed by two hex digits or the bytes are not UTF-8.
+    @inlinable
     public static func decode(_ text: some StringProtocol) -> String? {
         let utf8 = text.utf8
         guard utf8.contains(UInt8(ascii: "%")) else { return String(text) }
@@ -51,7 +52,8 @@ public enum PercentEncoding {
         }
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
+    @usableFromInline
+    static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10

@@ -25,11 +25,15 @@ public struct AppDependencies: Sendable {
     /// when the server's channel is ``GreyHTTP1Channel`` with the same handoff (nil: the
     /// origin writes the bytes itself).
     public var fileRegions: FileRegionHandoff?
+    /// Where the router installs what answers hot signed reads on the connection; only
+    /// when the server's channel is ``GreyHTTP1Channel`` with the same instance and with
+    /// `fileRegions` (nil: the router answers every read).
+    public var directReads: DirectReads?
 
     public init(
         database: PostgresClient, metrics: HTTPMetrics = HTTPMetrics(registry: PrometheusCollectorRegistry()), logger: Logger,
         apiKeyCache: APIKeyCache = APIKeyCache(), blobs: any BlobStore, signingKeys: SigningKeyRing,
-        fileRegions: FileRegionHandoff? = nil
+        fileRegions: FileRegionHandoff? = nil, directReads: DirectReads? = nil
     ) {
         self.database = database
         self.metrics = metrics
@@ -38,6 +42,7 @@ public struct AppDependencies: Sendable {
         self.blobs = blobs
         self.signingKeys = signingKeys
         self.fileRegions = fileRegions
+        self.directReads = directReads
     }
 }
 
@@ -89,6 +94,7 @@ public func buildRouter(
     FilesController(files: files, links: links, blobs: blobs, readCache: readCache).addRoutes(to: api, catalogue: catalogue)
     AttachmentsController(files: files, ledger: ledger, links: links).addRoutes(to: api, catalogue: catalogue)
     let reads = SignedReads(files: files, blobs: blobs, links: links, cache: readCache, fileRegions: dependencies.fileRegions)
+    dependencies.directReads?.install(DirectReadAnswerer(answer: reads.directAnswer, metrics: dependencies.metrics, logger: dependencies.logger))
     PreviewsController(reads: reads).addRoutes(to: router, catalogue: catalogue)
     ContentController(reads: reads).addRoutes(to: router, catalogue: catalogue)
     return router
@@ -106,12 +112,17 @@ public func buildApplication(
     var dependencies = dependencies
     let fileRegions = dependencies.fileRegions ?? FileRegionHandoff()
     dependencies.fileRegions = fileRegions
+    let serverName = "grey"
+    let directReads = dependencies.directReads ?? DirectReads(serverName: serverName)
+    dependencies.directReads = directReads
     var app = Application(
         router: buildRouter(configuration: configuration, dependencies: dependencies),
         // A connection that sends nothing for this long is closed, an upload stalled
         // mid-body included (its staging file is then removed).
-        server: .greyHTTP1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))), fileRegions: fileRegions),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "grey"),
+        server: .greyHTTP1(
+            configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))), fileRegions: fileRegions, directReads: directReads
+        ),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: dependencies.logger

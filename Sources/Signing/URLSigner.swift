@@ -36,7 +36,7 @@ public struct URLSigner: Sendable {
     ) throws(URLSignatureError) -> [String: String] {
         var values: [String: String] = [:]
         for (name, value) in query {
-            guard names.contains(name) || ["expires", "kid", "sig"].contains(name), values[name] == nil else { throw .badSignature }
+            guard names.contains(name) || Self.reservedNames.contains(name), values[name] == nil else { throw .badSignature }
             values[name] = value
         }
         guard values.count == names.count + 3, let keyID = values["kid"], let key = keys.key(id: keyID),
@@ -52,6 +52,9 @@ public struct URLSigner: Sendable {
         values["sig"] = nil
         return values
     }
+
+    /// The parameters every signed URL carries besides its own.
+    private static let reservedNames: Set<String> = ["expires", "kid", "sig"]
 
     static func mac(_ key: SigningKey, method: String, path: String, parameters: [(name: String, value: String)]) -> [UInt8] {
         // "grey-url-v1\n", then each part as "<utf-8 length>:<part>\n".

@@ -85,6 +85,63 @@ import Testing
         }
     }
 
+    /// Hot reads answered on the connection (``DirectReads``) are the router's answers,
+    /// field for field and byte for byte, for every form of read; multipart answers stay
+    /// with the router.
+    @Test func readsAnsweredOnTheConnectionMatchTheRouters() async throws {
+        try await withPipeline(live: true) { uploads, app in
+            let (bytes, link, fileID) = try await Self.readyNoise(uploads)
+            let tag = "\"\(BlobDigest(bytes: Array(SHA256.hash(data: bytes)))!.hex)\""
+            let cases: [(method: HTTPRequest.Method, fields: HTTPFields)] = [
+                (.get, [:]), (.head, [:]),
+                (.get, [.range: "bytes=0-99"]), (.get, [.range: "bytes=-100"]), (.get, [.range: "bytes=100-"]),
+                (.head, [.range: "bytes=0-99"]),
+                (.get, [.range: "bytes=\(bytes.count)-"]),
+                (.get, [.ifNoneMatch: tag]), (.get, [.ifNoneMatch: "*"]), (.get, [.ifNoneMatch: "\"other\""]),
+                (.get, [.ifModifiedSince: "Fri, 01 Jan 2100 00:00:00 GMT"]),
+                (.get, [.ifMatch: "\"other\""]),
+                (.get, [.range: "bytes=0-9", .ifRange: tag]), (.get, [.range: "bytes=0-9", .ifRange: "W/\(tag)"]),
+                (.get, [.range: "bytes=0-9", .ifRange: "\"other\""]),
+                (.get, [.range: "bytes=0-3,10-13"]),
+            ]
+            func answers() async throws -> [(status: HTTPResponse.Status, fields: [String], body: [UInt8])] {
+                var answers: [(status: HTTPResponse.Status, fields: [String], body: [UInt8])] = []
+                for (method, fields) in cases {
+                    let answer = try await Self.get(uploads.client, link, method: method, headers: fields)
+                    let kept = answer.headers.filter { ![.date, HTTPField.Name("X-Request-Id")!].contains($0.name) }
+                    answers.append((answer.status, kept.map { "\($0.name): \($0.value)" }.sorted(), Array(answer.body.readableBytesView)))
+                }
+                return answers
+            }
+
+            app.directReads.isEnabled = false
+            let routed = try await answers()
+            #expect(app.directReads.answeredCount == 0)
+            app.directReads.isEnabled = true
+            let direct = try await answers()
+            #expect(app.directReads.answeredCount == cases.count - 1, "all but the multipart read")
+            for (index, (routed, direct)) in zip(routed, direct).enumerated() {
+                #expect(direct.status == routed.status, "\(cases[index])")
+                #expect(direct.fields == routed.fields, "\(cases[index])")
+                #expect(direct.body == routed.body, "\(cases[index])")
+            }
+            #expect(routed.map(\.status.code) == [200, 200, 206, 206, 206, 206, 416, 304, 304, 200, 304, 412, 206, 200, 200, 206])
+
+            // A preview: the router's answer fills the caches, the next is answered directly.
+            let file = try await uploads.file(fileID)
+            let previews = try #require(file.json["previews"] as? [[String: Any]])
+            let preview = UploadClient.pathAndQuery(try #require(previews.first?["url"] as? String))
+            let before = app.directReads.answeredCount
+            let first = try await Self.get(uploads.client, preview)
+            let second = try await Self.get(uploads.client, preview)
+            #expect(app.directReads.answeredCount == before + 1)
+            #expect(first.status == .ok && second.status == .ok)
+            #expect(Array(second.body.readableBytesView) == Array(first.body.readableBytesView))
+            #expect(second.headers[.contentType] == first.headers[.contentType] && second.headers[.eTag] == first.headers[.eTag])
+            #expect(app.fileRegions.waitingCount == 0)
+        }
+    }
+
     /// The file name goes out twice (RFC 6266): ASCII-safe and percent-encoded UTF-8;
     /// a plain name is the same in both.
     @Test func contentDispositionNamesTheFileSafely() {

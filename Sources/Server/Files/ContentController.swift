@@ -18,16 +18,24 @@ struct ContentController {
 
     func read(_ request: Request, context: AppRequestContext) async throws -> Response {
         let fileID = context.parameters.get("fileId") ?? ""
-        guard let (file, values) = try await reads.file(request, path: "/v1/files/\(fileID)/content", fileID: fileID, names: OriginLinks.contentNames),
-              let disposition = values["disposition"].flatMap(Disposition.init(rawValue:)), file.status == .ready
+        guard let (file, values) = try await reads.file(request, path: Self.path(fileID: fileID), fileID: fileID, names: OriginLinks.contentNames),
+              let target = Self.target(of: file, values: values)
         else { throw APIError.notFound("No such file.") }
+        return try await reads.respond(request, file: file, target: target)
+    }
+
+    /// The path of a file's bytes, as signed.
+    static func path(fileID: String) -> String { "/v1/files/\(fileID)/content" }
+
+    /// The file's own bytes, typed as detected and disposed as the URL's signed values
+    /// ask; nil when the file is not ready or the values name no disposition.
+    static func target(of file: StoredFile, values: [String: String]) -> ReadTarget? {
+        guard let disposition = values["disposition"].flatMap(Disposition.init(rawValue:)), file.status == .ready else { return nil }
         let contentType = file.detectedType ?? "application/octet-stream"
-        let response = try await reads.respond(request, file: file, digest: file.sha256, size: file.size, contentType: contentType, fields: [
+        return ReadTarget(digest: file.sha256, size: file.size, contentType: contentType, fields: [
             .cacheControl: "private, max-age=3600, immutable",
-            .contentDisposition: Self.contentDisposition(filename: file.filename, type: contentType, asked: disposition),
-        ])
-        if request.method == .get, response.status == .ok || response.status == .partialContent { reads.recordRead(of: file) }
-        return response
+            .contentDisposition: contentDisposition(filename: file.filename, type: contentType, asked: disposition),
+        ], notesRead: true)
     }
 
     /// Inline only when asked and the type is one a browser shows without running it

@@ -5,28 +5,27 @@ import Origin
 import Storage
 
 extension Response {
-    /// Carries out a ``ReadPlan`` on the blob `digest`: its status and fields (after
-    /// `fields`, which hold Cache-Control and the like), and the bytes it names, streamed
+    /// Carries out a ``ReadPlan`` on the blob `digest`: its status, `fields` (the plan's
+    /// with Cache-Control and the like), and the bytes it names, streamed
     /// from the store (a multipart answer part by part, never gathered in memory). The
     /// first chunk is read before the status is chosen, so a blob that is missing or fails
     /// its integrity check at its start is a problem answer, not a cut-off 200.
     ///
     /// With `fileRegions`, a whole blob or a single range that the store keeps as a plain
-    /// local file is sent from that file with `sendfile(2)` (``FileRegionHandoff``).
+    /// local file is sent from that file with `sendfile(2)` (``FileRegionHandoff``), held
+    /// open in `openFiles` for the next read.
     static func origin(
-        _ plan: ReadPlan, digest: BlobDigest, blobs: any BlobStore, fields: HTTPFields, fileRegions: FileRegionHandoff? = nil
+        _ plan: ReadPlan, digest: BlobDigest, blobs: any BlobStore, fields: HTTPFields, fileRegions: FileRegionHandoff? = nil,
+        openFiles: OpenBlobFiles
     ) async throws -> Response {
         var headers = fields
-        for (name, value) in plan.headers {
-            if let field = HTTPField.Name(name) { headers[field] = value }
-        }
         let status = HTTPResponse.Status(code: plan.status)
         switch plan.body {
         case .none:
             return Response(status: status, headers: headers)
         case .whole, .range:
             let wanted: Range<Int64>? = if case .range(let range) = plan.body { range.lowerBound..<(range.upperBound + 1) } else { nil }
-            if let fileRegions, let name = try await sendingFile(digest, range: wanted, blobs: blobs, through: fileRegions) {
+            if let fileRegions, let name = try await sendingFile(digest, range: wanted, blobs: blobs, openFiles: openFiles, through: fileRegions) {
                 headers[HTTPField.Name(FileRegionHandoff.fieldName)!] = name
                 return Response(status: status, headers: headers, body: ResponseBody(contentLength: nil) { try await $0.finish(nil) })
             }
@@ -48,9 +47,9 @@ extension Response {
     /// returns its name; nil when the store has no such file or the file is shorter than
     /// the range (the streamed read then answers, or reports the damage).
     private static func sendingFile(
-        _ digest: BlobDigest, range: Range<Int64>?, blobs: any BlobStore, through fileRegions: FileRegionHandoff
+        _ digest: BlobDigest, range: Range<Int64>?, blobs: any BlobStore, openFiles: OpenBlobFiles, through fileRegions: FileRegionHandoff
     ) async throws -> String? {
-        guard let file = try await blobs.openForSending(digest) else { return nil }
+        guard let file = try await openFiles.file(digest, open: { try await blobs.openForSending(digest) }) else { return nil }
         let wanted = range ?? 0..<file.size
         guard wanted.lowerBound >= 0, wanted.upperBound <= file.size else { return nil }
         return fileRegions.register(file, range: wanted)
@@ -58,13 +57,13 @@ extension Response {
 }
 
 extension ReadRequest {
-    /// The fields of `request` a read depends on.
-    init(_ request: Request, isHead: Bool) {
+    /// The fields of a request a read depends on.
+    init(_ headers: HTTPFields, isHead: Bool) {
         self.init(
-            isHead: isHead, range: request.headers[.range], ifMatch: Self.joined(request.headers[values: .ifMatch]),
-            ifNoneMatch: Self.joined(request.headers[values: .ifNoneMatch]),
-            ifModifiedSince: request.headers[.ifModifiedSince], ifUnmodifiedSince: request.headers[.ifUnmodifiedSince],
-            ifRange: request.headers[.ifRange]
+            isHead: isHead, range: headers[.range], ifMatch: Self.joined(headers[values: .ifMatch]),
+            ifNoneMatch: Self.joined(headers[values: .ifNoneMatch]),
+            ifModifiedSince: headers[.ifModifiedSince], ifUnmodifiedSince: headers[.ifUnmodifiedSince],
+            ifRange: headers[.ifRange]
         )
     }
 

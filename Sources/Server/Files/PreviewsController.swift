@@ -18,14 +18,24 @@ struct PreviewsController {
     func read(_ request: Request, context: AppRequestContext) async throws -> Response {
         let fileID = context.parameters.get("fileId") ?? ""
         let name = context.parameters.get("name") ?? ""
-        let parts = name.split(separator: "-", maxSplits: 1)
-        guard let (file, _) = try await reads.file(request, path: "/v1/previews/\(fileID)/\(name)", fileID: fileID, names: OriginLinks.previewNames),
-              parts.count == 2, let kind = FilePreview.Kind(rawValue: String(parts[0])), let width = Int(parts[1]),
-              let preview = file.previews.first(where: { $0.kind == kind && $0.width == width })
+        guard let (file, _) = try await reads.file(request, path: Self.path(fileID: fileID, name: name), fileID: fileID, names: OriginLinks.previewNames),
+              let target = Self.target(of: file, name: name)
         else { throw APIError.notFound("No such preview.") }
-        return try await reads.respond(
-            request, file: file, digest: preview.sha256, size: preview.size, contentType: preview.contentType,
-            fields: [.cacheControl: "private, max-age=3600"]
+        return try await reads.respond(request, file: file, target: target)
+    }
+
+    /// The path of a preview's bytes, as signed.
+    static func path(fileID: String, name: String) -> String { "/v1/previews/\(fileID)/\(name)" }
+
+    /// The file's preview `name` (`{kind}-{width}`), if it has one.
+    static func target(of file: StoredFile, name: String) -> ReadTarget? {
+        let parts = name.split(separator: "-", maxSplits: 1)
+        guard parts.count == 2, let kind = FilePreview.Kind(rawValue: String(parts[0])), let width = Int(parts[1]),
+              let preview = file.previews.first(where: { $0.kind == kind && $0.width == width })
+        else { return nil }
+        return ReadTarget(
+            digest: preview.sha256, size: preview.size, contentType: preview.contentType, fields: [.cacheControl: "private, max-age=3600"],
+            notesRead: false
         )
     }
 }

@@ -16,6 +16,8 @@ struct SignedReads: Sendable {
     let cache: ReadyFileCache
     /// Where whole files and single ranges are left for `sendfile(2)`, when the server sends them.
     let fileRegions: FileRegionHandoff?
+    /// Blob files held open after a read, for the next one.
+    let openFiles = OpenBlobFiles()
     /// Reads of whole files, for the blob lifecycle (previews stay hot and are not noted).
     let recordedReads = FileReadRecorder()
 
@@ -23,10 +25,27 @@ struct SignedReads: Sendable {
     /// file, if the tenant has one with the id `fileID`.
     func file(_ request: Request, path: String, fileID: String, names: Set<String>) async throws -> (file: StoredFile, values: [String: String])? {
         let values = try links.verify(path: path, query: request.uri.query, expected: names)
-        guard let id = FileStore.identifier.parse(fileID), let tenantID = values["tenant"].flatMap(Identifier.uuid(hex:)),
+        guard let (tenantID, id) = Self.fileKey(values: values, fileID: fileID),
               let file = try await cache.file(tenantID: tenantID, id: id, load: { try await files.file(tenantID: tenantID, id: id) })
         else { return nil }
         return (file, values)
+    }
+
+    /// The tenant (from the signed values) and the file id (from the path) a read names.
+    static func fileKey(values: [String: String], fileID: String) -> (tenantID: UUID, id: UUID)? {
+        guard let id = FileStore.identifier.parse(fileID), let tenantID = values["tenant"].flatMap(Identifier.uuid(hex:)) else { return nil }
+        return (tenantID, id)
+    }
+
+    /// The answer for `target` of `file`: validators, ranges and conditions as RFC 9110
+    /// says, after the target's fields (Cache-Control, Content-Disposition).
+    func respond(_ request: Request, file: StoredFile, target: ReadTarget) async throws -> Response {
+        let plan = Self.plan(ReadRequest(request.headers, isHead: request.method == .head), file: file, target: target)
+        let response = try await Response.origin(
+            plan, digest: target.digest, blobs: blobs, fields: Self.fields(of: plan, target: target), fileRegions: fileRegions, openFiles: openFiles
+        )
+        if request.method == .get, target.notesRead, response.status == .ok || response.status == .partialContent { recordRead(of: file) }
+        return response
     }
 
     /// Notes, in the background, that the file's bytes were read.
@@ -34,18 +53,38 @@ struct SignedReads: Sendable {
         recordedReads.record(tenantID: file.tenantID, id: file.id, in: files)
     }
 
-    /// The answer for the blob `digest` of `file`: validators, ranges and conditions as
-    /// RFC 9110 says, after `fields` (Cache-Control, Content-Disposition).
-    func respond(
-        _ request: Request, file: StoredFile, digest: BlobDigest, size: Int64, contentType: String, fields: HTTPFields
-    ) async throws -> Response {
+    /// What RFC 9110 says to answer `request` with, for the target's blob.
+    static func plan(_ request: ReadRequest, file: StoredFile, target: ReadTarget) -> ReadPlan {
         let representation = Representation(
-            size: size, entityTag: EntityTag(opaque: digest.hex), lastModified: Int64(file.createdAt.timeIntervalSince1970),
-            contentType: contentType
+            size: target.size, entityTag: EntityTag(opaque: target.digest.hex), lastModified: Int64(file.createdAt.timeIntervalSince1970),
+            contentType: target.contentType
         )
-        let plan = ReadPlan(ReadRequest(request, isHead: request.method == .head), for: representation, boundary: digest.hex)
-        var headers = fields
-        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        return try await Response.origin(plan, digest: digest, blobs: blobs, fields: headers, fileRegions: fileRegions)
+        return ReadPlan(request, for: representation, boundary: target.digest.hex)
     }
+
+    /// The answer's fields: the target's, `nosniff`, then the plan's.
+    static func fields(of plan: ReadPlan, target: ReadTarget) -> HTTPFields {
+        var headers = target.fields
+        headers[.contentTypeOptions] = "nosniff"
+        for (name, value) in plan.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        return headers
+    }
+}
+
+/// Which blob of a file a signed read serves, and the fields its answer carries.
+struct ReadTarget: Sendable {
+    let digest: BlobDigest
+    let size: Int64
+    let contentType: String
+    /// Cache-Control, Content-Disposition and the like.
+    let fields: HTTPFields
+    /// Whether a read of its bytes is noted for the blob lifecycle (a file's own bytes are;
+    /// previews stay hot and are not).
+    let notesRead: Bool
+}
+
+extension HTTPField.Name {
+    static let contentTypeOptions = Self("X-Content-Type-Options")!
 }

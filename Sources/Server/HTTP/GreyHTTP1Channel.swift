@@ -12,10 +12,13 @@ import NIOHTTP1
 ///   adapts, so small requests still get small buffers.
 /// - With a ``FileRegionHandoff``, a ``FileRegionSender`` below Hummingbird's codec sends
 ///   the files responses name with `sendfile(2)`.
+/// - With ``DirectReads``, a ``DirectReadHandler`` answers hot signed reads before they
+///   reach Hummingbird.
 public struct GreyHTTP1Channel: ServerChildChannel {
     public typealias Value = HTTP1Channel.Value
     let base: HTTP1Channel
     let fileRegions: FileRegionHandoff?
+    let directReads: DirectReads?
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.setOption(
@@ -30,6 +33,12 @@ public struct GreyHTTP1Channel: ServerChildChannel {
                 let encoder = try operations.handler(type: HTTPResponseEncoder.self)
                 try operations.addHandler(FileRegionSender(handoff: fileRegions), position: .after(encoder))
             }
+            if let directReads, let answerer = directReads.installed {
+                let operations = channel.pipeline.syncOperations
+                // After the connection's state handler, just before Hummingbird's.
+                let state = try operations.handler(type: HTTPConnectionStateHandler.self)
+                try operations.addHandler(DirectReadHandler(reads: directReads, answerer: answerer), position: .after(state))
+            }
             return value
         }
     }
@@ -40,9 +49,16 @@ public struct GreyHTTP1Channel: ServerChildChannel {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 through ``GreyHTTP1Channel``: large socket reads, and zero-copy file
-    /// bodies when `fileRegions` is given (the router's origin must use the same one).
-    public static func greyHTTP1(configuration: HTTP1Channel.Configuration, fileRegions: FileRegionHandoff?) -> HTTPServerBuilder {
-        .init { responder in GreyHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: configuration), fileRegions: fileRegions) }
+    /// HTTP/1.1 through ``GreyHTTP1Channel``: large socket reads, zero-copy file bodies
+    /// when `fileRegions` is given, and hot signed reads answered on the connection when
+    /// `directReads` is (the router must be built with the same ones).
+    public static func greyHTTP1(
+        configuration: HTTP1Channel.Configuration, fileRegions: FileRegionHandoff?, directReads: DirectReads? = nil
+    ) -> HTTPServerBuilder {
+        .init { responder in
+            GreyHTTP1Channel(
+                base: HTTP1Channel(responder: responder, configuration: configuration), fileRegions: fileRegions, directReads: directReads
+            )
+        }
     }
 }

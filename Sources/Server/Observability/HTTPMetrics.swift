@@ -1,9 +1,13 @@
 public import Prometheus
 public import Storage
+import Synchronization
 
 /// Request counts and latency by route, method and status, in Prometheus form.
 public struct HTTPMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
+    /// The request series made so far: the registry looks a series up by building and
+    /// hashing its full name and labels, which was a few per cent of a small read.
+    private let requestSeries = RequestSeriesMemo()
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
@@ -11,23 +15,39 @@ public struct HTTPMetrics: Sendable {
         .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
     ]
 
-    public init(registry: PrometheusCollectorRegistry) {
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
     }
 
     /// Counts one finished request. `route` is the matched pattern (never the raw path),
     /// which keeps the number of series bounded.
     func record(route: String, method: String, status: Int, duration: Duration) {
-        let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(
-            descriptor: .init(namespace: "grey", subsystem: "http", metricName: "requests", unitName: "total", helpText: "HTTP requests answered"),
-            labels: labels
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: .init(namespace: "grey", subsystem: "http", metricName: "request_duration", unitName: "seconds", helpText: "Time to answer an HTTP request"),
-            labels: labels,
-            buckets: Self.latencyBuckets
-        ).record(duration)
+        let key = RequestSeries(route: route, method: method, status: status)
+        let (counter, histogram) = requestSeries.made.withLock { made in
+            if let series = made[key] { return series }
+            let labels = [("route", route), ("method", method), ("status", String(status))]
+            let series = (
+                registry.makeCounter(
+                    descriptor: .init(namespace: "grey", subsystem: "http", metricName: "requests", unitName: "total", helpText: "HTTP requests answered"),
+                    labels: labels
+                ),
+                registry.makeDurationHistogram(
+                    descriptor: .init(namespace: "grey", subsystem: "http", metricName: "request_duration", unitName: "seconds", helpText: "Time to answer an HTTP request"),
+                    labels: labels,
+                    buckets: Self.latencyBuckets
+                )
+            )
+            made[key] = series
+            return series
+        }
+        counter.increment()
+        histogram.record(duration)
+    }
+
+    fileprivate struct RequestSeries: Hashable {
+        let route: String
+        let method: String
+        let status: Int
     }
 
     /// Sets the number of jobs in each state (read from the queue at each scrape).
@@ -110,4 +130,9 @@ public struct HTTPMetrics: Sendable {
     public func exposition() -> [UInt8] {
         registry.emitToBuffer()
     }
+}
+
+/// The request series ``HTTPMetrics`` has made, by their labels.
+private final class RequestSeriesMemo: Sendable {
+    let made = Mutex<[HTTPMetrics.RequestSeries: (Counter, DurationHistogram)]>([:])
 }

@@ -30,6 +30,8 @@ struct TestApp {
     let blobs: any BlobStore
     /// Where the live server's origin leaves files to send with `sendfile(2)`, as `grey serve` does.
     let fileRegions = FileRegionHandoff()
+    /// Where the live server answers hot signed reads on the connection, as `grey serve` does.
+    let directReads = DirectReads()
     /// The master key of the `.encrypted` apps.
     static let encryptionKeys = try! EncryptionKeyRing(parsing: "test:" + Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString())
     /// The keys the test apps sign URLs with.
@@ -58,19 +60,20 @@ struct TestApp {
     }
 
     /// The app; a `live` one runs `grey serve`'s HTTP channel, which sends files with
-    /// `sendfile(2)` (the in-process router client has no channel, so its origin writes
-    /// the bytes itself).
+    /// `sendfile(2)` and answers hot signed reads itself (the in-process router client has
+    /// no channel, so its origin writes the bytes itself).
     func application(live: Bool = false) -> some ApplicationProtocol {
         Application(
             router: buildRouter(
                 configuration: configuration,
                 dependencies: AppDependencies(
                     database: client, logger: TestDatabase.logger,
-                    blobs: blobs, signingKeys: Self.signingKeys, fileRegions: live ? fileRegions : nil
+                    blobs: blobs, signingKeys: Self.signingKeys, fileRegions: live ? fileRegions : nil,
+                    directReads: live ? directReads : nil
                 ),
                 catalogue: catalogue
             ),
-            server: .greyHTTP1(configuration: .init(), fileRegions: live ? fileRegions : nil),
+            server: .greyHTTP1(configuration: .init(), fileRegions: live ? fileRegions : nil, directReads: live ? directReads : nil),
             services: [client],
             logger: TestDatabase.logger
         )

@@ -1,0 +1,53 @@
+import Synchronization
+
+/// Values by key, each kept for ``lifetime`` and at most ``capacity`` of them; safe from
+/// any thread, and never waits for anything but its lock. The memory behind the
+/// signed reads' caches (``ReadyFileCache``, ``OpenBlobFiles``).
+final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct Entry {
+        let value: Value
+        let expires: ContinuousClock.Instant
+    }
+
+    let capacity: Int
+    let lifetime: Duration
+    private let entries = Mutex<[Key: Entry]>([:])
+
+    init(capacity: Int, lifetime: Duration) {
+        self.capacity = capacity
+        self.lifetime = lifetime
+    }
+
+    /// The value under `key` while it is fresh; an expired one is dropped.
+    func value(for key: Key, now: ContinuousClock.Instant = .now) -> Value? {
+        entries.withLock { entries in
+            guard let entry = entries[key] else { return nil }
+            guard entry.expires > now else {
+                entries[key] = nil
+                return nil
+            }
+            return entry.value
+        }
+    }
+
+    /// Keeps `value` under `key` for ``lifetime`` from `now`.
+    func insert(_ value: Value, for key: Key, now: ContinuousClock.Instant = .now) {
+        entries.withLock { entries in
+            if entries[key] == nil, entries.count >= capacity {
+                entries = entries.filter { $0.value.expires > now }
+                // Still full of fresh entries: let half of them go (dictionary order is arbitrary).
+                if entries.count >= capacity {
+                    entries = Dictionary(uniqueKeysWithValues: entries.dropFirst(entries.count / 2).map { ($0.key, $0.value) })
+                }
+            }
+            entries[key] = Entry(value: value, expires: now + lifetime)
+        }
+    }
+
+    func remove(_ key: Key) {
+        _ = entries.withLock { $0.removeValue(forKey: key) }
+    }
+
+    /// How many entries are held, expired ones not yet dropped included.
+    var count: Int { entries.withLock { $0.count } }
+}
