@@ -51,8 +51,17 @@ struct OriginLinks: Sendable {
 
     /// The signed values of a request for `path`, or the 403 a client sees.
     func verify(path: String, query: String?, expected names: Set<String>) throws -> [String: String] {
+        try verifyWithExpiry(path: path, query: query, expected: names).values
+    }
+
+    /// The signed values of a request for `path` and the Unix second its URL expires, or
+    /// the 403 a client sees.
+    func verifyWithExpiry(path: String, query: String?, expected names: Set<String>) throws -> (values: [String: String], expires: Int64) {
+        let pairs = QueryString.decoded(query)
         do {
-            return try signer.verify(method: "GET", path: path, query: QueryString.decoded(query), expected: names)
+            let values = try signer.verify(method: "GET", path: path, query: pairs, expected: names)
+            // A verified URL carries exactly one expiry, a number.
+            return (values, pairs.first { $0.name == "expires" }.flatMap { Int64($0.value) } ?? 0)
         } catch .expired {
             throw APIError(status: .forbidden, code: "url_expired", detail: "This URL has expired; ask for a new one.")
         } catch {

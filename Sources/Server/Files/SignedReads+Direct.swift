@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Ingest
 import Origin
@@ -11,6 +12,23 @@ struct DirectAnswer: Sendable {
     let route: String
 }
 
+/// A signed read URL whose signature this process has checked, with what it reads: the
+/// same URL is typically read many times (a player's range requests, a page shown again,
+/// an edge filling its slices), and a URL's signature and target never change, so
+/// checking it again is wasted work. Only the exact text that verified is remembered, and
+/// its expiry is checked on every use.
+struct VerifiedRead: Sendable {
+    let tenantID: UUID
+    let fileID: UUID
+    /// The Unix second the URL stops being valid.
+    let expires: Int64
+    let route: String
+    let target: ReadTarget
+    /// The fields of the plain answer (a GET or HEAD with no range and no condition).
+    let plainFields: HTTPFields
+    let representation: Representation
+}
+
 extension SignedReads {
     /// The answer to a signed read that needs nothing but memory: a GET or HEAD of a file's
     /// bytes or a preview, whose signature holds, whose file is in the ready-file cache and
@@ -18,44 +36,69 @@ extension SignedReads {
     /// refusal (it words the problem), a file or blob not yet cached (it loads them), a
     /// multipart answer or one without sendable file (it streams them).
     func directAnswer(to request: HTTPRequest) -> DirectAnswer? {
-        guard let fileRegions, request.method == .get || request.method == .head, let target = request.path,
-              !target.utf8.contains(UInt8(ascii: "%"))
+        guard let fileRegions, request.method == .get || request.method == .head, let target = request.path else { return nil }
+        let now = Int64(Date().timeIntervalSince1970)
+        guard let read = verifiedLinks.value(for: target) ?? verifyLink(target), read.expires > now,
+              let file = cache.cached(tenantID: read.tenantID, id: read.fileID)
         else { return nil }
-        let query = target.firstIndex(of: "?")
-        let path = target[..<(query ?? target.endIndex)]
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0].isEmpty, parts[1] == "v1" else { return nil }
-        let fileID = String(parts[3])
-        let route: String, signedPath: String, names: Set<String>
-        switch (parts[2], parts[4]) {
-        case ("files", "content"):
-            (route, signedPath, names) = ("/v1/files/{fileId}/content", ContentController.path(fileID: fileID), OriginLinks.contentNames)
-        case ("previews", let name):
-            (route, signedPath, names) = ("/v1/previews/{fileId}/{name}", PreviewsController.path(fileID: fileID, name: String(name)), OriginLinks.previewNames)
-        default:
-            return nil
+        let isHead = request.method == .head
+        let fields = request.headerFields
+        let plain = fields[.range] == nil && fields[.ifMatch] == nil && fields[.ifNoneMatch] == nil && fields[.ifModifiedSince] == nil
+            && fields[.ifUnmodifiedSince] == nil
+        var status = HTTPResponse.Status.ok
+        var answer = read.plainFields
+        var body = isHead ? ReadPlan.Body.none : .whole
+        if !plain {
+            let plan = ReadPlan(ReadRequest(fields, isHead: isHead), for: read.representation, boundary: read.target.digest.hex)
+            (status, answer, body) = (HTTPResponse.Status(code: plan.status), Self.fields(of: plan, target: read.target), plan.body)
         }
-        guard let values = try? links.verify(path: signedPath, query: query.map { String(target[target.index(after: $0)...]) }, expected: names),
-              let (tenantID, id) = Self.fileKey(values: values, fileID: fileID), let file = cache.cached(tenantID: tenantID, id: id),
-              let read = parts[2] == "files" ? ContentController.target(of: file, values: values) : PreviewsController.target(of: file, name: String(parts[4]))
-        else { return nil }
-
-        let plan = Self.plan(ReadRequest(request.headerFields, isHead: request.method == .head), file: file, target: read)
-        var fields = Self.fields(of: plan, target: read)
-        switch plan.body {
+        switch body {
         case .none:
             // As Hummingbird does for an empty body (a 304, a 416).
-            if fields[.contentLength] == nil { fields[.contentLength] = "0" }
+            if answer[.contentLength] == nil { answer[.contentLength] = "0" }
         case .whole, .range:
-            guard let open = openFiles.cached(read.digest) else { return nil }
-            let wanted = if case .range(let range) = plan.body { range.lowerBound..<(range.upperBound + 1) } else { 0..<open.size }
+            guard let open = openFiles.cached(read.target.digest) else { return nil }
+            let wanted = if case .range(let range) = body { range.lowerBound..<(range.upperBound + 1) } else { 0..<open.size }
             guard wanted.upperBound <= open.size else { return nil }
-            fields[HTTPField.Name(FileRegionHandoff.fieldName)!] = fileRegions.register(open, range: wanted)
+            answer[HTTPField.Name(FileRegionHandoff.fieldName)!] = fileRegions.register(open, range: wanted)
         case .multipart:
             return nil
         }
-        let status = HTTPResponse.Status(code: plan.status)
-        if request.method == .get, read.notesRead, status == .ok || status == .partialContent { recordRead(of: file) }
-        return DirectAnswer(response: HTTPResponse(status: status, headerFields: fields), route: route)
+        if !isHead, read.target.notesRead, status == .ok || status == .partialContent { recordRead(of: file) }
+        return DirectAnswer(response: HTTPResponse(status: status, headerFields: answer), route: read.route)
+    }
+
+    /// Checks a request target (path and query) that names a file's bytes or a preview,
+    /// and remembers it when it holds and its file is in the ready-file cache.
+    private func verifyLink(_ target: String) -> VerifiedRead? {
+        let query = target.firstIndex(of: "?")
+        let path = target[..<(query ?? target.endIndex)]
+        guard !path.utf8.contains(UInt8(ascii: "%")) else { return nil }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0].isEmpty, parts[1] == "v1" else { return nil }
+        let fileID = String(parts[3]), name = String(parts[4])
+        let isContent: Bool
+        switch (parts[2], name) {
+        case ("files", "content"): isContent = true
+        case ("previews", _): isContent = false
+        default: return nil
+        }
+        let signedPath = isContent ? ContentController.path(fileID: fileID) : PreviewsController.path(fileID: fileID, name: name)
+        let queryText = query.map { String(target[target.index(after: $0)...]) }
+        guard let (values, expires) = try? links.verifyWithExpiry(
+                path: signedPath, query: queryText, expected: isContent ? OriginLinks.contentNames : OriginLinks.previewNames
+              ),
+              let (tenantID, id) = Self.fileKey(values: values, fileID: fileID), let file = cache.cached(tenantID: tenantID, id: id),
+              let read = isContent ? ContentController.target(of: file, values: values) : PreviewsController.target(of: file, name: name)
+        else { return nil }
+        let representation = Self.representation(of: file, target: read)
+        let plan = ReadPlan(ReadRequest(), for: representation, boundary: read.digest.hex)
+        let verified = VerifiedRead(
+            tenantID: tenantID, fileID: id, expires: expires,
+            route: isContent ? "/v1/files/{fileId}/content" : "/v1/previews/{fileId}/{name}", target: read,
+            plainFields: Self.fields(of: plan, target: read), representation: representation
+        )
+        verifiedLinks.insert(verified, for: target)
+        return verified
     }
 }

@@ -18,6 +18,8 @@ struct SignedReads: Sendable {
     let fileRegions: FileRegionHandoff?
     /// Blob files held open after a read, for the next one.
     let openFiles = OpenBlobFiles()
+    /// Read URLs whose signature held, by their exact path and query, for ``directAnswer(to:)``.
+    let verifiedLinks = ExpiringCache<String, VerifiedRead>(capacity: 10_000, lifetime: .seconds(60))
     /// Reads of whole files, for the blob lifecycle (previews stay hot and are not noted).
     let recordedReads = FileReadRecorder()
 
@@ -55,11 +57,15 @@ struct SignedReads: Sendable {
 
     /// What RFC 9110 says to answer `request` with, for the target's blob.
     static func plan(_ request: ReadRequest, file: StoredFile, target: ReadTarget) -> ReadPlan {
-        let representation = Representation(
+        ReadPlan(request, for: representation(of: file, target: target), boundary: target.digest.hex)
+    }
+
+    /// What the origin knows of the target's bytes.
+    static func representation(of file: StoredFile, target: ReadTarget) -> Representation {
+        Representation(
             size: target.size, entityTag: EntityTag(opaque: target.digest.hex), lastModified: Int64(file.createdAt.timeIntervalSince1970),
             contentType: target.contentType
         )
-        return ReadPlan(request, for: representation, boundary: target.digest.hex)
     }
 
     /// The answer's fields: the target's, `nosniff`, then the plan's.
