@@ -142,6 +142,32 @@ import Testing
         }
     }
 
+    /// A read URL answered on the connection is checked like any other: once it expires,
+    /// once it is changed, once its file is deleted, the router refuses it as before.
+    @Test func readsAnsweredOnTheConnectionStopWithTheirURLAndFile() async throws {
+        try await withPipeline(live: true) { uploads, app in
+            let (_, _, fileID) = try await Self.readyNoise(uploads)
+            let link = try #require(try await Self.downloadURL(uploads, fileID, json: #"{"ttlSeconds":2}"#).1)
+            #expect(try await Self.get(uploads.client, link).status == .ok)
+            let before = app.directReads.answeredCount
+            #expect(try await Self.get(uploads.client, link).status == .ok)
+            #expect(app.directReads.answeredCount == before + 1)
+
+            let tampered = link.replacingOccurrences(of: "sig=", with: "sig=A")
+            #expect(try await Self.get(uploads.client, tampered).json["code"] as? String == "bad_signature")
+            try await Task.sleep(for: .milliseconds(2_200))
+            #expect(try await Self.get(uploads.client, link).json["code"] as? String == "url_expired")
+
+            let fresh = try #require(try await Self.downloadURL(uploads, fileID).1)
+            #expect(try await Self.get(uploads.client, fresh).status == .ok)
+            #expect(try await Self.get(uploads.client, fresh).status == .ok)
+            #expect(try await uploads.client.send(.delete, "/v1/files/\(fileID)", key: uploads.key).status == .noContent)
+            #expect(try await Self.get(uploads.client, fresh).status == .notFound)
+            // Both reads of the fresh URL: its file and blob were already held.
+            #expect(app.directReads.answeredCount == before + 3)
+        }
+    }
+
     /// The file name goes out twice (RFC 6266): ASCII-safe and percent-encoded UTF-8;
     /// a plain name is the same in both.
     @Test func contentDispositionNamesTheFileSafely() {

@@ -82,9 +82,10 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         response.headerFields[.requestID] = requestID
         response.headerFields[.date] = currentDate()
         if let serverName = reads.serverName { response.headerFields[.server] = serverName }
+        // Counted first: a client may read the count as soon as it has the answer.
+        reads.noteAnswered()
         context.write(wrapOutboundOut(.head(response)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        reads.noteAnswered()
 
         let elapsed = ContinuousClock.now - started
         answerer.metrics.record(route: answer.route, method: request.method.rawValue, status: response.status.code, duration: elapsed)
