@@ -99,6 +99,22 @@ import Testing
         _ = try channel.finish()
     }
 
+    @Test func aHeldBodyFollowsItsHead() throws {
+        let answerer = DirectReadAnswerer(
+            answer: { _ in
+                DirectAnswer(response: HTTPResponse(status: .ok, headerFields: [.contentLength: "5"]), body: ByteBuffer(string: "bytes"), route: "/direct")
+            },
+            metrics: HTTPMetrics(), logger: Logger(label: "test")
+        )
+        let channel = EmbeddedChannel(handler: DirectReadHandler(reads: DirectReads(), answerer: answerer))
+        try channel.writeInbound(Self.request("/direct"))
+        try channel.writeInbound(HTTPRequestPart.end(nil))
+        guard case .head = try #require(try channel.readOutbound(as: HTTPResponsePart.self)) else { Issue.record("a head first"); return }
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == .body(ByteBuffer(string: "bytes")))
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == .end(nil))
+        _ = try channel.finish()
+    }
+
     @Test func keepAliveIsAnsweredDirectly() throws {
         let reads = DirectReads()
         let channel = try Self.channel(reads: reads)

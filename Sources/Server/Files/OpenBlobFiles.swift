@@ -1,3 +1,4 @@
+import NIOCore
 import Storage
 
 /// Blob files kept open for a short while after a read, as nginx's `open_file_cache`
@@ -7,11 +8,31 @@ import Storage
 /// Blobs are content-addressed and never rewritten, so an open file stays right for as
 /// long as it is held; a blob deleted or demoted meanwhile keeps its disk space until its
 /// entry expires. Each entry holds one descriptor, so the capacity bounds them.
+///
+/// The bytes of small blobs (thumbnails, receipts) are held too, once asked for: their
+/// answer then leaves with its head in one write instead of a write and a `sendfile(2)`.
 final class OpenBlobFiles: Sendable {
+    /// The largest blob whose bytes are held in memory.
+    static let smallBlobLimit: Int64 = 64 << 10
     private let files: ExpiringCache<BlobDigest, OpenBlobFile>
+    private let smallBlobs: ExpiringCache<BlobDigest, ByteBuffer>
 
-    init(capacity: Int = 1_000, lifetime: Duration = .seconds(30)) {
+    /// - Parameters:
+    ///   - capacity: the most files held open.
+    ///   - smallCapacity: the most small blobs held in memory (each at most ``smallBlobLimit``).
+    init(capacity: Int = 1_000, smallCapacity: Int = 512, lifetime: Duration = .seconds(30)) {
         files = ExpiringCache(capacity: capacity, lifetime: lifetime)
+        smallBlobs = ExpiringCache(capacity: smallCapacity, lifetime: lifetime)
+    }
+
+    /// The bytes of a small blob, held or read now from its open `file`; nil for a blob
+    /// above ``smallBlobLimit`` or one that cannot be read whole.
+    func smallBlob(_ digest: BlobDigest, in file: OpenBlobFile) -> ByteBuffer? {
+        guard file.size <= Self.smallBlobLimit else { return nil }
+        if let bytes = smallBlobs.value(for: digest) { return bytes }
+        guard let bytes = try? file.readAll() else { return nil }
+        smallBlobs.insert(bytes, for: digest)
+        return bytes
     }
 
     /// The open file of `digest` if one is held and fresh; never waits.

@@ -1,14 +1,17 @@
 import Foundation
 import HTTPTypes
+import NIOCore
 import Ingest
 import Origin
 import Storage
 
 /// A signed read answered on its connection, below the router (``DirectReadHandler``):
-/// the response's head, with the private field that names the file to send when it has
-/// content, and the route it stands for in the log and the metrics.
+/// the response's head, its body when it is small enough to be held in memory, else the
+/// private field that names the file to send, and the route it stands for in the log and
+/// the metrics.
 struct DirectAnswer: Sendable {
     var response: HTTPResponse
+    var body: ByteBuffer?
     let route: String
 }
 
@@ -48,6 +51,7 @@ extension SignedReads {
         var status = HTTPResponse.Status.ok
         var answer = read.plainFields
         var body = isHead ? ReadPlan.Body.none : .whole
+        var bytes: ByteBuffer?
         if !plain {
             let plan = ReadPlan(ReadRequest(fields, isHead: isHead), for: read.representation, boundary: read.target.digest.hex)
             (status, answer, body) = (HTTPResponse.Status(code: plan.status), Self.fields(of: plan, target: read.target), plan.body)
@@ -60,12 +64,16 @@ extension SignedReads {
             guard let open = openFiles.cached(read.target.digest) else { return nil }
             let wanted = if case .range(let range) = body { range.lowerBound..<(range.upperBound + 1) } else { 0..<open.size }
             guard wanted.upperBound <= open.size else { return nil }
-            answer[HTTPField.Name(FileRegionHandoff.fieldName)!] = fileRegions.register(open, range: wanted)
+            if let small = openFiles.smallBlob(read.target.digest, in: open) {
+                bytes = small.getSlice(at: Int(wanted.lowerBound), length: Int(wanted.count))
+            } else {
+                answer[HTTPField.Name(FileRegionHandoff.fieldName)!] = fileRegions.register(open, range: wanted)
+            }
         case .multipart:
             return nil
         }
         if !isHead, read.target.notesRead, status == .ok || status == .partialContent { recordRead(of: file) }
-        return DirectAnswer(response: HTTPResponse(status: status, headerFields: answer), route: read.route)
+        return DirectAnswer(response: HTTPResponse(status: status, headerFields: answer), body: bytes, route: read.route)
     }
 
     /// Checks a request target (path and query) that names a file's bytes or a preview,

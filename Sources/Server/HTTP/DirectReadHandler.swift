@@ -85,6 +85,7 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // Counted first: a client may read the count as soon as it has the answer.
         reads.noteAnswered()
         context.write(wrapOutboundOut(.head(response)), promise: nil)
+        if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
 
         let elapsed = ContinuousClock.now - started
