@@ -41,9 +41,7 @@ public struct ReadPlan: Equatable, Sendable {
 
     /// The plan for `request` on `representation`; `boundary` separates multipart parts.
     public init(_ request: ReadRequest, for representation: Representation, boundary: String) {
-        let validators: [(name: String, value: String)] = [
-            ("ETag", representation.entityTag.description), ("Last-Modified", HTTPDate.format(representation.lastModified)),
-        ]
+        let validators = representation.validators
         switch Preconditions.evaluate(request, representation) {
         case .preconditionFailed:
             self.init(status: 412, headers: validators, body: .none)

@@ -7,12 +7,20 @@ public struct Representation: Sendable, Equatable {
     /// Seconds since 1970.
     public let lastModified: Int64
     public let contentType: String
+    /// The `ETag` and `Last-Modified` fields, written once: a representation kept for many
+    /// reads (the origin's direct answers) then formats no date per read.
+    let validators: [(name: String, value: String)]
 
     public init(size: Int64, entityTag: EntityTag, lastModified: Int64, contentType: String) {
         self.size = size
         self.entityTag = entityTag
         self.lastModified = lastModified
         self.contentType = contentType
+        validators = [("ETag", entityTag.description), ("Last-Modified", HTTPDate.format(lastModified))]
+    }
+
+    public static func == (lhs: Representation, rhs: Representation) -> Bool {
+        lhs.size == rhs.size && lhs.entityTag == rhs.entityTag && lhs.lastModified == rhs.lastModified && lhs.contentType == rhs.contentType
     }
 }
 

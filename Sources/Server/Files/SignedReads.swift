@@ -73,10 +73,15 @@ struct SignedReads: Sendable {
         var headers = target.fields
         headers[.contentTypeOptions] = "nosniff"
         for (name, value) in plan.headers {
-            if let field = HTTPField.Name(name) { headers[field] = value }
+            if let field = planFieldNames[name] ?? HTTPField.Name(name) { headers[field] = value }
         }
         return headers
     }
+
+    /// The names a plan's fields have, checked once rather than on every read.
+    private static let planFieldNames: [String: HTTPField.Name] = Dictionary(
+        uniqueKeysWithValues: ["ETag", "Last-Modified", "Accept-Ranges", "Content-Type", "Content-Length", "Content-Range"].map { ($0, HTTPField.Name($0)!) }
+    )
 }
 
 /// Which blob of a file a signed read serves, and the fields its answer carries.
