@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import NIOPosix
 @testable import Server
 import Storage
 import Testing
@@ -83,5 +84,42 @@ import Testing
         #expect(handoff.waitingCount == 16)
         _ = handoff.register(file, range: 0..<3, now: start + FileRegionHandoff.unclaimedLifetime + .seconds(1))
         #expect(handoff.waitingCount == 1)
+    }
+
+    /// On a real TCP connection the head of a file response is held back (`TCP_CORK`)
+    /// until the file is written, so it leaves in the file's first segment, and the socket
+    /// is uncorked once the file is out.
+    @Test func aFileResponseCorksTheSocketUntilItsFileIsWritten() async throws {
+        let handoff = FileRegionHandoff()
+        let file = try await Self.openBlob(Array(repeating: 7, count: 100_000))
+        let accepted = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: (any Channel).self)
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { child in
+                child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandler(HTTPResponseEncoder())
+                    try child.pipeline.syncOperations.addHandler(FileRegionSender(handoff: handoff))
+                    accepted.succeed(child)
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { try? server.close().wait() }
+        let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(to: try #require(server.localAddress)).get()
+        defer { try? client.close().wait() }
+        let child = try await accepted.futureResult.get()
+        let cork = ChannelOptions.Types.SocketOption(level: .tcp, name: NIOBSDSocket.Option(rawValue: CInt(TCP_CORK)))
+
+        let name = handoff.register(file, range: 0..<100_000)
+        let corkedAtHead = try await child.eventLoop.submit {
+            child.write(HTTPServerResponsePart.head(
+                HTTPResponseHead(version: .http1_1, status: .ok, headers: [FileRegionHandoff.fieldName: name, "Content-Length": "100000"])
+            ), promise: nil)
+            return try child.syncOptions!.getOption(cork)
+        }.get()
+        #expect(corkedAtHead == 1)
+        try await child.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+        let corkedAfter = try await child.eventLoop.submit { try child.syncOptions!.getOption(cork) }.get()
+        #expect(corkedAfter == 0)
+        #expect(handoff.sent == 1)
     }
 }

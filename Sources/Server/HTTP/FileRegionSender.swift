@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 import Storage
@@ -30,6 +33,10 @@ final class FileRegionSender: ChannelOutboundHandler, RemovableChannelHandler {
                 return
             }
             pending = region
+            // Held back until the file is written: the head then leaves in the file's first
+            // full segment instead of a packet of its own (nginx's `tcp_nopush`). Measured on
+            // 1 MiB ranges, that packet cost nginx itself a sixth of its rate.
+            Self.setCork(true, on: context.channel)
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end where pending != nil:
             let region = pending!
@@ -51,11 +58,27 @@ final class FileRegionSender: ChannelOutboundHandler, RemovableChannelHandler {
         let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: region.file.descriptor)
         let fileRegion = FileRegion(fileHandle: handle, readerIndex: Int(region.range.lowerBound), endIndex: Int(region.range.upperBound))
         let written = context.eventLoop.makePromise(of: Void.self)
+        let channel = context.channel
         written.futureResult.whenComplete { [handoff] result in
             _ = try? handle.takeDescriptorOwnership()
             withExtendedLifetime(region.file) {}
             if case .success = result { handoff.noteSent() }
+            Self.setCork(false, on: channel)
         }
         context.write(wrapOutboundOut(.body(.fileRegion(fileRegion))), promise: written)
+    }
+
+    /// Corks or uncorks the connection's socket (`TCP_CORK`): while corked, the kernel
+    /// sends only full segments; uncorking sends what is left. Advisory: a socket that
+    /// refuses it (not TCP) is sent as before.
+    private static func setCork(_ corked: Bool, on channel: any Channel) {
+        #if os(Linux)
+        let option = ChannelOptions.Types.SocketOption(level: .tcp, name: NIOBSDSocket.Option(rawValue: TCP_CORK))
+        if channel.eventLoop.inEventLoop, let options = channel.syncOptions {
+            try? options.setOption(option, value: corked ? 1 : 0)
+        } else {
+            channel.setOption(option, value: corked ? 1 : 0).whenFailure { _ in }
+        }
+        #endif
     }
 }
