@@ -2,73 +2,103 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOEmbedded
-import NIOHTTPTypes
+import NIOHTTP1
 @testable import Server
 import Testing
 
-/// The connection handler that answers hot signed reads before the router: it answers
+/// The connection handler that answers hot signed reads below Hummingbird: it answers
 /// what the decision answers, adds what the middleware would (request id, date, server,
-/// metrics), and never answers out of turn or a request whose connection the router owns.
+/// metrics), never answers out of turn or a request whose connection the router owns, and
+/// keeps the connection's idle timeout and graceful shutdown for every request.
 @Suite struct DirectReadHandlerTests {
-    /// A handler whose decision answers GETs of `/direct` with 200 and nothing else.
-    static func channel(reads: DirectReads = DirectReads(serverName: "grey"), metrics: HTTPMetrics = HTTPMetrics()) throws -> EmbeddedChannel {
-        let answerer = DirectReadAnswerer(
+    /// A decision that answers GETs of `/direct` with 200 (and `body`) and nothing else.
+    static func answerer(metrics: HTTPMetrics = HTTPMetrics(), body: ByteBuffer? = nil) -> DirectReadAnswerer {
+        DirectReadAnswerer(
             answer: { request in
                 request.path == "/direct"
-                    ? DirectAnswer(response: HTTPResponse(status: .ok, headerFields: [.contentLength: "0"]), route: "/direct") : nil
+                    ? DirectAnswer(
+                        response: HTTPResponse(status: .ok, headerFields: [.contentLength: String(body?.readableBytes ?? 0)]), body: body,
+                        route: "/direct"
+                    ) : nil
             },
             metrics: metrics, logger: Logger(label: "test")
         )
-        return EmbeddedChannel(handler: DirectReadHandler(reads: reads, answerer: answerer))
     }
 
-    static func request(_ path: String, method: HTTPRequest.Method = .get, fields: HTTPFields = [:]) -> HTTPRequestPart {
-        .head(HTTPRequest(method: method, scheme: nil, authority: "grey", path: path, headerFields: fields))
+    static func channel(
+        reads: DirectReads = DirectReads(serverName: "grey"), answerer: DirectReadAnswerer? = answerer(), idleTimeout: TimeAmount? = nil
+    ) throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel(handler: DirectReadHandler(reads: reads, answerer: answerer, idleTimeout: idleTimeout))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return channel
+    }
+
+    static func head(_ uri: String, method: HTTPMethod = .GET, version: HTTPVersion = .http1_1, headers: HTTPHeaders = [:]) -> HTTPServerRequestPart {
+        .head(HTTPRequestHead(version: version, method: method, uri: uri, headers: headers))
+    }
+
+    static func send(_ channel: EmbeddedChannel, _ head: HTTPServerRequestPart) throws {
+        try channel.writeInbound(head)
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+    }
+
+    /// The router's answer, written through the handler as Hummingbird's would be.
+    static func routerAnswers(_ channel: EmbeddedChannel) throws {
+        try channel.writeOutbound(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok)))
+        try channel.writeOutbound(HTTPServerResponsePart.end(nil))
     }
 
     @Test func aReadTheDecisionAnswersIsAnsweredOnTheConnection() throws {
         let reads = DirectReads(serverName: "grey")
         let metrics = HTTPMetrics()
-        let channel = try Self.channel(reads: reads, metrics: metrics)
-        try channel.writeInbound(Self.request("/direct", fields: [HTTPField.Name("X-Request-Id")!: "trace-1"]))
-        try channel.writeInbound(HTTPRequestPart.end(nil))
+        let channel = try Self.channel(reads: reads, answerer: Self.answerer(metrics: metrics, body: ByteBuffer(string: "bytes")))
+        try Self.send(channel, Self.head("/direct", headers: ["X-Request-Id": "trace-1"]))
 
-        #expect(try channel.readInbound(as: HTTPRequestPart.self) == nil, "nothing reached the router")
-        guard case .head(let response) = try #require(try channel.readOutbound(as: HTTPResponsePart.self)) else {
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil, "nothing reached the router")
+        guard case .head(let response) = try #require(try channel.readOutbound(as: HTTPServerResponsePart.self)) else {
             Issue.record("a head first"); return
         }
         #expect(response.status == .ok)
-        #expect(response.headerFields[HTTPField.Name("X-Request-Id")!] == "trace-1")
-        #expect(response.headerFields[.server] == "grey")
-        #expect(response.headerFields[.date]?.hasSuffix(" GMT") == true)
-        guard case .end = try #require(try channel.readOutbound(as: HTTPResponsePart.self)) else { Issue.record("then its end"); return }
+        #expect(response.headers.first(name: "X-Request-Id") == "trace-1")
+        #expect(response.headers.first(name: "Server") == "grey")
+        #expect(response.headers.first(name: "Date")?.hasSuffix(" GMT") == true)
+        #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == .body(.byteBuffer(ByteBuffer(string: "bytes"))))
+        #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == .end(nil))
         #expect(reads.answeredCount == 1)
         let exposition = String(decoding: metrics.exposition(), as: UTF8.self)
         #expect(exposition.contains(#"grey_http_requests_total{route="/direct",method="GET",status="200"} 1"#))
-        #expect(try channel.finish().isClean)
+        _ = try channel.finish()
     }
 
     @Test func otherRequestsGoToTheRouterWhole() throws {
         let channel = try Self.channel()
-        let refused: [HTTPRequestPart] = [
-            Self.request("/elsewhere"),
-            Self.request("/direct", method: .post),
-            Self.request("/direct", fields: [.connection: "close"]),
-            Self.request("/direct", fields: [.connection: "Upgrade, HTTP2-Settings"]),
-            Self.request("/direct", fields: [.origin: "https://app.example"]),
+        let refused: [HTTPServerRequestPart] = [
+            Self.head("/elsewhere"),
+            Self.head("/direct", method: .POST),
+            Self.head("/direct", version: .http1_0),
+            Self.head("/direct", headers: ["Connection": "close"]),
+            Self.head("/direct", headers: ["Connection": "Upgrade, HTTP2-Settings"]),
+            Self.head("/direct", headers: ["Origin": "https://app.example"]),
+            Self.head("/direct", headers: ["Expect": "100-continue"]),
         ]
         for head in refused {
             try channel.writeInbound(head)
-            try channel.writeInbound(HTTPRequestPart.body(ByteBuffer(string: "x")))
-            try channel.writeInbound(HTTPRequestPart.end(nil))
-            #expect(try channel.readInbound(as: HTTPRequestPart.self) == head)
-            #expect(try channel.readInbound(as: HTTPRequestPart.self) == .body(ByteBuffer(string: "x")))
-            #expect(try channel.readInbound(as: HTTPRequestPart.self) == .end(nil))
-            // The router answers it before the next comes.
-            try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
-            try channel.writeOutbound(HTTPResponsePart.end(nil))
+            try channel.writeInbound(HTTPServerRequestPart.body(ByteBuffer(string: "x")))
+            try channel.writeInbound(HTTPServerRequestPart.end(nil))
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == head)
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .body(ByteBuffer(string: "x")))
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .end(nil))
+            try Self.routerAnswers(channel)
         }
-        #expect(try channel.readOutbound(as: HTTPResponsePart.self) != nil)
+        _ = try channel.finish()
+    }
+
+    @Test func keepAliveIsAnsweredDirectly() throws {
+        let reads = DirectReads()
+        let channel = try Self.channel(reads: reads)
+        try Self.send(channel, Self.head("/direct", headers: ["Connection": "keep-alive"]))
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)
+        #expect(reads.answeredCount == 1)
         _ = try channel.finish()
     }
 
@@ -77,61 +107,77 @@ import Testing
     @Test func aReadNeverOvertakesAnAnswerTheRouterOwes() throws {
         let reads = DirectReads()
         let channel = try Self.channel(reads: reads)
-        try channel.writeInbound(Self.request("/elsewhere"))
-        try channel.writeInbound(HTTPRequestPart.end(nil))
-        try channel.writeInbound(Self.request("/direct"))
-        try channel.writeInbound(HTTPRequestPart.end(nil))
-        #expect(try channel.readInbound(as: HTTPRequestPart.self) == Self.request("/elsewhere"))
-        #expect(try channel.readInbound(as: HTTPRequestPart.self) == .end(nil))
-        #expect(try channel.readInbound(as: HTTPRequestPart.self) == Self.request("/direct"))
-        #expect(try channel.readInbound(as: HTTPRequestPart.self) == .end(nil))
+        try Self.send(channel, Self.head("/elsewhere"))
+        try Self.send(channel, Self.head("/direct"))
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == Self.head("/elsewhere"))
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .end(nil))
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == Self.head("/direct"))
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .end(nil))
         #expect(reads.answeredCount == 0)
 
         // Once both answers have ended, the next read is answered directly again.
-        for _ in 0..<2 {
-            try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
-            try channel.writeOutbound(HTTPResponsePart.end(nil))
-        }
-        try channel.writeInbound(Self.request("/direct"))
-        try channel.writeInbound(HTTPRequestPart.end(nil))
-        #expect(try channel.readInbound(as: HTTPRequestPart.self) == nil)
+        try Self.routerAnswers(channel)
+        try Self.routerAnswers(channel)
+        try Self.send(channel, Self.head("/direct"))
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)
         #expect(reads.answeredCount == 1)
         _ = try channel.finish()
     }
 
-    @Test func aHeldBodyFollowsItsHead() throws {
-        let answerer = DirectReadAnswerer(
-            answer: { _ in
-                DirectAnswer(response: HTTPResponse(status: .ok, headerFields: [.contentLength: "5"]), body: ByteBuffer(string: "bytes"), route: "/direct")
-            },
-            metrics: HTTPMetrics(), logger: Logger(label: "test")
-        )
-        let channel = EmbeddedChannel(handler: DirectReadHandler(reads: DirectReads(), answerer: answerer))
-        try channel.writeInbound(Self.request("/direct"))
-        try channel.writeInbound(HTTPRequestPart.end(nil))
-        guard case .head = try #require(try channel.readOutbound(as: HTTPResponsePart.self)) else { Issue.record("a head first"); return }
-        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == .body(ByteBuffer(string: "bytes")))
-        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == .end(nil))
-        _ = try channel.finish()
-    }
-
-    @Test func keepAliveIsAnsweredDirectly() throws {
-        let reads = DirectReads()
-        let channel = try Self.channel(reads: reads)
-        try channel.writeInbound(Self.request("/direct", fields: [.connection: "keep-alive"]))
-        try channel.writeInbound(HTTPRequestPart.end(nil))
-        #expect(try channel.readInbound(as: HTTPRequestPart.self) == nil)
-        #expect(reads.answeredCount == 1)
-        _ = try channel.finish()
-    }
-
-    @Test func switchedOffEveryReadGoesToTheRouter() throws {
+    @Test func switchedOffOrNotInstalledEveryReadGoesToTheRouter() throws {
         let reads = DirectReads()
         reads.isEnabled = false
-        let channel = try Self.channel(reads: reads)
-        try channel.writeInbound(Self.request("/direct"))
-        #expect(try channel.readInbound(as: HTTPRequestPart.self) == Self.request("/direct"))
+        for channel in [try Self.channel(reads: reads), try Self.channel(reads: DirectReads(), answerer: nil)] {
+            try channel.writeInbound(Self.head("/direct"))
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == Self.head("/direct"))
+            _ = try channel.finish()
+        }
         #expect(reads.answeredCount == 0)
-        _ = try channel.finish()
+    }
+
+    // MARK: The connection's idle timeout and graceful shutdown
+
+    @Test func anIdleConnectionIsClosedAfterTheTimeoutAndABusyOneIsNot() throws {
+        let channel = try Self.channel(idleTimeout: .seconds(30))
+        // Direct reads keep it busy: each one is traffic.
+        for _ in 0..<4 {
+            channel.embeddedEventLoop.advanceTime(by: .seconds(20))
+            try Self.send(channel, Self.head("/direct"))
+            #expect(channel.isActive)
+        }
+        channel.embeddedEventLoop.advanceTime(by: .seconds(29))
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive)
+    }
+
+    @Test func aRequestBeingAnsweredIsNeverCutShortButAStalledOneIs() throws {
+        let answered = try Self.channel(idleTimeout: .seconds(30))
+        try Self.send(answered, Self.head("/elsewhere"))
+        answered.embeddedEventLoop.advanceTime(by: .seconds(90))
+        #expect(answered.isActive, "the router is still working on it")
+        try Self.routerAnswers(answered)
+        answered.embeddedEventLoop.advanceTime(by: .seconds(31))
+        #expect(!answered.isActive)
+
+        // A request whose body stops arriving (a stalled upload) is closed.
+        let stalled = try Self.channel(idleTimeout: .seconds(30))
+        try stalled.writeInbound(Self.head("/uploads", method: .PUT))
+        try stalled.writeInbound(HTTPServerRequestPart.body(ByteBuffer(string: "part")))
+        stalled.embeddedEventLoop.advanceTime(by: .seconds(31))
+        #expect(!stalled.isActive)
+    }
+
+    @Test func gracefulShutdownClosesIdleConnectionsAtOnceAndBusyOnesOnceAnswered() throws {
+        let idle = try Self.channel()
+        idle.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        #expect(!idle.isActive)
+
+        let busy = try Self.channel()
+        try Self.send(busy, Self.head("/elsewhere"))
+        busy.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        #expect(busy.isActive)
+        try Self.routerAnswers(busy)
+        #expect(!busy.isActive)
     }
 }

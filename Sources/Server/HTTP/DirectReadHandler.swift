@@ -2,43 +2,73 @@ import Foundation
 import HTTPTypes
 import Logging
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 import Origin
 
-/// Answers hot signed reads on the connection (see ``DirectReads``). It sits at the end
-/// of the pipeline, just before Hummingbird's handler, so the connection's state handler
-/// (idle timeout, graceful shutdown) sees every request and answer, and the file a direct
-/// answer names is sent by ``FileRegionSender`` like the router's.
+/// Answers hot signed reads on the connection (see ``DirectReads``), and keeps the
+/// connection's idle timeout and graceful shutdown.
 ///
-/// Answers must go out in the order their requests came: a request is only answered
-/// directly when nothing passed to the router on this connection is still unanswered;
-/// otherwise it goes to the router too.
+/// It sits just above NIO's HTTP/1 decoder, below Hummingbird's codec: a direct read is
+/// never converted to Swift HTTP Types and back, which was a fifth of its cost. Because
+/// Hummingbird's connection-state handler (further up) no longer sees those requests, this
+/// handler does its work for every request instead, direct or routed (the server then
+/// gives Hummingbird no idle timeout): a connection with no request in progress, or
+/// stalled while sending one, is closed after `idleTimeout` without traffic; on graceful
+/// shutdown it is closed at once when idle, else after its answer. The file a direct answer
+/// names is sent by ``FileRegionSender`` like the router's.
+///
+/// Answers leave in the order of their requests: a request is only answered directly when
+/// nothing passed to the router on this connection is still unanswered.
 final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private let reads: DirectReads
-    private let answerer: DirectReadAnswerer
+    /// Nil until the router installed one: every request then goes to the router.
+    private let answerer: DirectReadAnswerer?
+    private var activity: ConnectionActivity
     /// Requests passed to the router whose answers have not ended.
     private var unanswered = 0
     /// The answer to the request whose parts are arriving, written at its end; nil while
     /// a request passed to the router is arriving.
-    private var answering: (answer: DirectAnswer, request: HTTPRequest, started: ContinuousClock.Instant)?
+    private var answering: (answer: DirectAnswer, head: HTTPRequestHead, started: ContinuousClock.Instant)?
     private var date: (second: Int64, text: String) = (0, "")
 
-    init(reads: DirectReads, answerer: DirectReadAnswerer) {
+    init(reads: DirectReads, answerer: DirectReadAnswerer?, idleTimeout: TimeAmount?) {
         self.reads = reads
         self.answerer = answerer
+        self.activity = ConnectionActivity(idleTimeout: idleTimeout)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { activity.start(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        activity.start(context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        activity.stop()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        activity.stop()
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let request):
+        let part = unwrapInboundIn(data)
+        activity.read(part)
+        activity.traffic(context)
+        switch part {
+        case .head(let head):
             let started = ContinuousClock.now
-            if unanswered == 0, Self.mayAnswer(request), reads.isEnabled, let answer = answerer.answer(request) {
-                answering = (answer, request, started)
+            if unanswered == 0, let answerer, reads.isEnabled, Self.mayAnswer(head), let answer = answerer.answer(Self.request(head)) {
+                answering = (answer, head, started)
             } else {
                 unanswered += 1
                 context.fireChannelRead(data)
@@ -46,58 +76,84 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .body where answering != nil:
             break  // A body on a GET or HEAD means nothing; it is read and dropped.
         case .end where answering != nil:
-            let (answer, request, started) = answering!
+            let (answer, head, started) = answering!
             answering = nil
-            respond(answer, to: request, started: started, context: context)
+            respond(answer, to: head, started: started, context: context)
         case .body, .end:
             context.fireChannelRead(data)
         }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        // (A parse error's 400 ends with no request passed: never below zero.)
-        if case .end = unwrapOutboundIn(data) { unanswered = max(0, unanswered - 1) }
-        context.write(data, promise: promise)
-    }
-
-    /// Requests whose connection the router's loop ends or changes (`Connection: close`
-    /// or `upgrade`), that wait for a go-ahead (`Expect`) or whose answer it shapes
-    /// (`Origin`, for CORS) always go to it.
-    static func mayAnswer(_ request: HTTPRequest) -> Bool {
-        guard request.method == .get || request.method == .head,
-              request.headerFields[.expect] == nil, request.headerFields[.origin] == nil
-        else { return false }
-        return !request.headerFields[values: .connection].contains { value in
-            value.split(separator: ",").contains { token in
-                let token = token.trimmingCharacters(in: .whitespaces).lowercased()
-                return token == "close" || token == "upgrade"
-            }
+        guard case .end = unwrapOutboundIn(data) else {
+            context.write(data, promise: promise)
+            return
         }
+        // (A parse error's 400 ends with no request passed: never below zero.)
+        unanswered = max(0, unanswered - 1)
+        context.write(data, promise: promise)
+        activity.answered(context)
     }
 
-    private func respond(_ answer: DirectAnswer, to request: HTTPRequest, started: ContinuousClock.Instant, context: ChannelHandlerContext) {
-        var response = answer.response
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Graceful shutdown: handled here for every request, so not passed on.
+        guard event is ChannelShouldQuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
+        activity.quiesce(context)
+    }
+
+    /// Only HTTP/1.1 GETs and HEADs: requests whose connection the router's loop ends or
+    /// changes (`Connection`), that wait for a go-ahead (`Expect`) or whose answer it shapes
+    /// (`Origin`, for CORS) always go to it. (`Connection: keep-alive` is HTTP/1.1's default.)
+    static func mayAnswer(_ head: HTTPRequestHead) -> Bool {
+        guard head.version == .http1_1, head.method == .GET || head.method == .HEAD,
+              !head.headers.contains(name: "expect"), !head.headers.contains(name: "origin")
+        else { return false }
+        return head.headers["connection"].allSatisfy { $0.trimmingCharacters(in: .whitespaces).lowercased() == "keep-alive" }
+    }
+
+    /// The request as the decision reads it: the method, the target and the fields a read
+    /// depends on (nothing else is converted).
+    static func request(_ head: HTTPRequestHead) -> HTTPRequest {
+        var fields = HTTPFields()
+        for (name, value) in head.headers {
+            if let field = readFieldNames[name.lowercased()] { fields.append(HTTPField(name: field, value: value)) }
+        }
+        return HTTPRequest(method: head.method == .HEAD ? .head : .get, scheme: nil, authority: nil, path: head.uri, headerFields: fields)
+    }
+
+    private static let readFieldNames: [String: HTTPField.Name] = [
+        "range": .range, "if-match": .ifMatch, "if-none-match": .ifNoneMatch, "if-modified-since": .ifModifiedSince,
+        "if-unmodified-since": .ifUnmodifiedSince, "if-range": .ifRange,
+    ]
+
+    private func respond(_ answer: DirectAnswer, to head: HTTPRequestHead, started: ContinuousClock.Instant, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(answer.response.headerFields.count + 3)
+        for field in answer.response.headerFields { headers.add(name: field.name.rawName, value: field.value) }
         // What the middleware and Hummingbird add to every answer.
-        let requestID = RequestLogMiddleware.acceptedID(request.headerFields[.requestID]) ?? RequestLogMiddleware.makeID()
-        response.headerFields[.requestID] = requestID
-        response.headerFields[.date] = currentDate()
-        if let serverName = reads.serverName { response.headerFields[.server] = serverName }
+        let requestID = RequestLogMiddleware.acceptedID(head.headers.first(name: "x-request-id")) ?? RequestLogMiddleware.makeID()
+        headers.add(name: "X-Request-Id", value: requestID)
+        headers.add(name: "Date", value: currentDate())
+        if let serverName = reads.serverName { headers.add(name: "Server", value: serverName) }
+        let status = HTTPResponseStatus(statusCode: answer.response.status.code)
         // Counted first: a client may read the count as soon as it has the answer.
         reads.noteAnswered()
-        context.write(wrapOutboundOut(.head(response)), promise: nil)
-        if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        if let body = answer.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        activity.answered(context)
 
+        guard let answerer else { return }
         let elapsed = ContinuousClock.now - started
-        answerer.metrics.record(route: answer.route, method: request.method.rawValue, status: response.status.code, duration: elapsed)
+        answerer.metrics.record(route: answer.route, method: head.method.rawValue, status: Int(status.code), duration: elapsed)
         if answerer.logger.logLevel <= .info {
             var logger = answerer.logger
             logger[metadataKey: "request_id"] = .string(requestID)
             logger.info("request", metadata: [
-                "method": .string(request.method.rawValue),
+                "method": .string(head.method.rawValue),
                 "route": .string(answer.route),
-                "path": .string(String((request.path ?? "").prefix { $0 != "?" })),
-                "status": .stringConvertible(response.status.code),
+                "path": .string(String(head.uri.prefix { $0 != "?" })),
+                "status": .stringConvertible(status.code),
                 "duration_ms": .stringConvertible(RequestLogMiddleware.milliseconds(elapsed)),
             ])
         }

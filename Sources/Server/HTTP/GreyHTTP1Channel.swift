@@ -12,13 +12,16 @@ import NIOHTTP1
 ///   adapts, so small requests still get small buffers.
 /// - With a ``FileRegionHandoff``, a ``FileRegionSender`` below Hummingbird's codec sends
 ///   the files responses name with `sendfile(2)`.
-/// - With ``DirectReads``, a ``DirectReadHandler`` answers hot signed reads before they
-///   reach Hummingbird.
+/// - With ``DirectReads``, a ``DirectReadHandler`` just above NIO's decoder answers hot
+///   signed reads before they reach Hummingbird, and keeps the connection's idle timeout
+///   and graceful shutdown for every request (Hummingbird's handler then has no timeout).
 public struct GreyHTTP1Channel: ServerChildChannel {
     public typealias Value = HTTP1Channel.Value
     let base: HTTP1Channel
     let fileRegions: FileRegionHandoff?
     let directReads: DirectReads?
+    /// The idle timeout, kept by ``DirectReadHandler`` when there is one.
+    let idleTimeout: TimeAmount?
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.setOption(
@@ -33,11 +36,12 @@ public struct GreyHTTP1Channel: ServerChildChannel {
                 let encoder = try operations.handler(type: HTTPResponseEncoder.self)
                 try operations.addHandler(FileRegionSender(handoff: fileRegions), position: .after(encoder))
             }
-            if let directReads, let answerer = directReads.installed {
+            if let directReads {
                 let operations = channel.pipeline.syncOperations
-                // After the connection's state handler, just before Hummingbird's.
-                let state = try operations.handler(type: HTTPConnectionStateHandler.self)
-                try operations.addHandler(DirectReadHandler(reads: directReads, answerer: answerer), position: .after(state))
+                // Just above NIO's decoder, below Hummingbird's codec.
+                let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+                let handler = DirectReadHandler(reads: directReads, answerer: directReads.installed, idleTimeout: idleTimeout)
+                try operations.addHandler(handler, position: .after(decoder))
             }
             return value
         }
@@ -56,8 +60,12 @@ extension HTTPServerBuilder {
         configuration: HTTP1Channel.Configuration, fileRegions: FileRegionHandoff?, directReads: DirectReads? = nil
     ) -> HTTPServerBuilder {
         .init { responder in
-            GreyHTTP1Channel(
-                base: HTTP1Channel(responder: responder, configuration: configuration), fileRegions: fileRegions, directReads: directReads
+            // With direct reads, the idle timeout is kept below Hummingbird, where every request is seen.
+            var hummingbird = configuration
+            if directReads != nil { hummingbird.idleTimeout = nil }
+            return GreyHTTP1Channel(
+                base: HTTP1Channel(responder: responder, configuration: hummingbird), fileRegions: fileRegions, directReads: directReads,
+                idleTimeout: directReads != nil ? configuration.idleTimeout : nil
             )
         }
     }
