@@ -1,3 +1,4 @@
+import Synchronization
 public import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -38,18 +39,11 @@ public struct Identifier: Sendable {
         return UUID(uuid: uuid)
     }
 
-    /// 16 bytes from the kernel's generator in one `getentropy(3)`, which is one
-    /// `getrandom(2)` (the standard library's generator makes one per 8 bytes).
+    /// 16 bytes from the kernel's generator, taken from ``RandomPool``: one `getrandom(2)`
+    /// per 256 identifiers instead of one each (a request id is made per request).
     private static func randomBytes() -> uuid_t {
         var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        let filled = withUnsafeMutableBytes(of: &uuid) { raw in getentropy(raw.baseAddress, raw.count) }
-        if filled != 0 {
-            // getentropy fails only on a kernel without getrandom(2); fall back rather than fail.
-            var generator = SystemRandomNumberGenerator()
-            withUnsafeMutableBytes(of: &uuid) { raw in
-                for index in raw.indices { raw[index] = UInt8.random(in: .min ... .max, using: &generator) }
-            }
-        }
+        withUnsafeMutableBytes(of: &uuid) { raw in RandomPool.shared.fill(raw) }
         return uuid
     }
 
@@ -76,5 +70,46 @@ public struct Identifier: Sendable {
             bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
             bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
         ))
+    }
+}
+
+/// Bytes from the kernel's generator, fetched 4 KiB at a time and handed out once each.
+/// They are as unpredictable as the kernel's own; only the system calls are fewer.
+private final class RandomPool: Sendable {
+    static let shared = RandomPool()
+    private static let size = 4096
+
+    private let state = Mutex<(bytes: [UInt8], next: Int)>(([UInt8](repeating: 0, count: RandomPool.size), RandomPool.size))
+
+    func fill(_ destination: UnsafeMutableRawBufferPointer) {
+        state.withLock { state in
+            if state.next + destination.count > Self.size {
+                state.bytes.withUnsafeMutableBytes { Self.refill($0) }
+                state.next = 0
+            }
+            state.bytes.withUnsafeBytes { pool in
+                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: pool[state.next..<state.next + destination.count]))
+            }
+            // Never handed out twice.
+            state.bytes.withUnsafeMutableBytes { pool in
+                UnsafeMutableRawBufferPointer(rebasing: pool[state.next..<state.next + destination.count]).initializeMemory(as: UInt8.self, repeating: 0)
+            }
+            state.next += destination.count
+        }
+    }
+
+    /// Fills `buffer` from the kernel (`getentropy`, 256 bytes a call); should that ever
+    /// fail (a kernel without getrandom), from the standard library's generator.
+    private static func refill(_ buffer: UnsafeMutableRawBufferPointer) {
+        var offset = 0
+        while offset < buffer.count {
+            let count = min(256, buffer.count - offset)
+            guard getentropy(buffer.baseAddress! + offset, count) == 0 else {
+                var generator = SystemRandomNumberGenerator()
+                for index in offset..<buffer.count { buffer[index] = UInt8.random(in: .min ... .max, using: &generator) }
+                return
+            }
+            offset += count
+        }
     }
 }
