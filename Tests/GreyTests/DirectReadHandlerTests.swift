@@ -16,10 +16,7 @@ import Testing
         DirectReadAnswerer(
             answer: { request in
                 request.path == "/direct"
-                    ? DirectAnswer(
-                        response: HTTPResponse(status: .ok, headerFields: [.contentLength: String(body?.readableBytes ?? 0)]), body: body,
-                        route: "/direct"
-                    ) : nil
+                    ? DirectAnswer(status: .ok, headers: ["Content-Length": String(body?.readableBytes ?? 0)], body: body, route: "/direct") : nil
             },
             metrics: metrics, logger: Logger(label: "test")
         )

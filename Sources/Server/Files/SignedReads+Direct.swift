@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import Ingest
 import Origin
 import Storage
@@ -10,7 +11,9 @@ import Storage
 /// private field that names the file to send, and the route it stands for in the log and
 /// the metrics.
 struct DirectAnswer: Sendable {
-    var response: HTTPResponse
+    var status: HTTPResponse.Status
+    /// In NIO's form: the answer is written below Hummingbird's codec.
+    var headers: HTTPHeaders
     var body: ByteBuffer?
     let route: String
 }
@@ -28,7 +31,7 @@ struct VerifiedRead: Sendable {
     let route: String
     let target: ReadTarget
     /// The fields of the plain answer (a GET or HEAD with no range and no condition).
-    let plainFields: HTTPFields
+    let plainHeaders: HTTPHeaders
     let representation: Representation
 }
 
@@ -49,17 +52,17 @@ extension SignedReads {
         let plain = fields[.range] == nil && fields[.ifMatch] == nil && fields[.ifNoneMatch] == nil && fields[.ifModifiedSince] == nil
             && fields[.ifUnmodifiedSince] == nil
         var status = HTTPResponse.Status.ok
-        var answer = read.plainFields
+        var answer = read.plainHeaders
         var body = isHead ? ReadPlan.Body.none : .whole
         var bytes: ByteBuffer?
         if !plain {
             let plan = ReadPlan(ReadRequest(fields, isHead: isHead), for: read.representation, boundary: read.target.digest.hex)
-            (status, answer, body) = (HTTPResponse.Status(code: plan.status), Self.fields(of: plan, target: read.target), plan.body)
+            (status, answer, body) = (HTTPResponse.Status(code: plan.status), Self.headers(Self.fields(of: plan, target: read.target)), plan.body)
         }
         switch body {
         case .none:
             // As Hummingbird does for an empty body (a 304, a 416).
-            if answer[.contentLength] == nil { answer[.contentLength] = "0" }
+            if !answer.contains(name: "content-length") { answer.add(name: "Content-Length", value: "0") }
         case .whole, .range:
             guard let open = openFiles.cached(read.target.digest) else { return nil }
             let wanted = if case .range(let range) = body { range.lowerBound..<(range.upperBound + 1) } else { 0..<open.size }
@@ -67,13 +70,21 @@ extension SignedReads {
             if let small = openFiles.smallBlob(read.target.digest, in: open) {
                 bytes = small.getSlice(at: Int(wanted.lowerBound), length: Int(wanted.count))
             } else {
-                answer[HTTPField.Name(FileRegionHandoff.fieldName)!] = fileRegions.register(open, range: wanted)
+                answer.add(name: FileRegionHandoff.fieldName, value: fileRegions.register(open, range: wanted))
             }
         case .multipart:
             return nil
         }
         if !isHead, read.target.notesRead, status == .ok || status == .partialContent { recordRead(of: file) }
-        return DirectAnswer(response: HTTPResponse(status: status, headerFields: answer), body: bytes, route: read.route)
+        return DirectAnswer(status: status, headers: answer, body: bytes, route: read.route)
+    }
+
+    /// Fields in NIO's form.
+    static func headers(_ fields: HTTPFields) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(fields.count + 4)
+        for field in fields { headers.add(name: field.name.rawName, value: field.value) }
+        return headers
     }
 
     /// Checks a request target (path and query) that names a file's bytes or a preview,
@@ -104,7 +115,7 @@ extension SignedReads {
         let verified = VerifiedRead(
             tenantID: tenantID, fileID: id, expires: expires,
             route: isContent ? "/v1/files/{fileId}/content" : "/v1/previews/{fileId}/{name}", target: read,
-            plainFields: Self.fields(of: plan, target: read), representation: representation
+            plainHeaders: Self.headers(Self.fields(of: plan, target: read)), representation: representation
         )
         verifiedLinks.insert(verified, for: target)
         return verified

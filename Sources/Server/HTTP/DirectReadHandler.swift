@@ -127,15 +127,13 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
     ]
 
     private func respond(_ answer: DirectAnswer, to head: HTTPRequestHead, started: ContinuousClock.Instant, context: ChannelHandlerContext) {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(answer.response.headerFields.count + 3)
-        for field in answer.response.headerFields { headers.add(name: field.name.rawName, value: field.value) }
+        var headers = answer.headers
         // What the middleware and Hummingbird add to every answer.
         let requestID = RequestLogMiddleware.acceptedID(head.headers.first(name: "x-request-id")) ?? RequestLogMiddleware.makeID()
         headers.add(name: "X-Request-Id", value: requestID)
         headers.add(name: "Date", value: currentDate())
         if let serverName = reads.serverName { headers.add(name: "Server", value: serverName) }
-        let status = HTTPResponseStatus(statusCode: answer.response.status.code)
+        let status = HTTPResponseStatus(statusCode: answer.status.code)
         // Counted first: a client may read the count as soon as it has the answer.
         reads.noteAnswered()
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
