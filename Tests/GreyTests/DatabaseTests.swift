@@ -54,6 +54,16 @@ import Testing
         // Foundation reads the same layout back.
         #expect(uuids.allSatisfy { UUID(uuidString: $0.uuidString) == $0 })
     }
+
+    /// Drawn from one pool by many threads at once, across many refills, never twice the same.
+    @Test func randomUUIDsDrawnConcurrentlyAreDistinct() async {
+        let batches = await withTaskGroup(of: [UUID].self) { group in
+            for _ in 0..<4 { group.addTask { (0..<2000).map { _ in Identifier.makeRandomUUID() } } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let all = batches.flatMap { $0 }
+        #expect(all.count == 8000 && Set(all).count == 8000)
+    }
 }
 
 @Suite struct Base64URLTests {
