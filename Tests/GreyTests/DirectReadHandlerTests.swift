@@ -157,6 +157,20 @@ import Testing
         answered.embeddedEventLoop.advanceTime(by: .seconds(31))
         #expect(!answered.isActive)
 
+        // An answer still being written out (a large file to a slow client) is not idle:
+        // the timeout counts from when its end has left.
+        let downloading = try Self.channel(idleTimeout: .seconds(30))
+        try Self.send(downloading, Self.head("/elsewhere"))
+        downloading.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok)), promise: nil)
+        downloading.write(HTTPServerResponsePart.end(nil), promise: nil)
+        downloading.embeddedEventLoop.advanceTime(by: .seconds(90))
+        #expect(downloading.isActive, "its end has not been written out yet")
+        downloading.flush()
+        downloading.embeddedEventLoop.advanceTime(by: .seconds(29))
+        #expect(downloading.isActive)
+        downloading.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!downloading.isActive)
+
         // A request whose body stops arriving (a stalled upload) is closed.
         let stalled = try Self.channel(idleTimeout: .seconds(30))
         try stalled.writeInbound(Self.head("/uploads", method: .PUT))

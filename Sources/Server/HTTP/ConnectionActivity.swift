@@ -5,7 +5,8 @@ import NIOHTTP1
 /// progress and the last traffic, closes the connection after `idleTimeout` without
 /// traffic while no request is in progress or one is stalled mid-request (a slow upload),
 /// and on graceful shutdown closes it at once when idle, else once its answers are out.
-/// A request whose answer is being worked on is never cut short by the timeout.
+/// A request whose answer is being worked on or written out (a large file to a slow
+/// client) is never cut short by the timeout.
 ///
 /// ``DirectReadHandler`` keeps one per connection, because it sees every request and
 /// answer there, the ones it answers itself included.
@@ -50,10 +51,10 @@ final class ConnectionActivity {
         lastTraffic = context.eventLoop.now
     }
 
-    /// An answer's end was written.
+    /// An answer is out, its end written to the socket.
     func answered(_ context: ChannelHandlerContext) {
         inProgress = max(0, inProgress - 1)
-        guard inProgress == 0 else { return }
+        guard inProgress == 0, context.channel.isActive else { return }
         lastTraffic = context.eventLoop.now
         if closeWhenAnswered {
             context.flush()

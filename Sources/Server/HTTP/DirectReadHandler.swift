@@ -91,8 +91,16 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         // (A parse error's 400 ends with no request passed: never below zero.)
         unanswered = max(0, unanswered - 1)
-        context.write(data, promise: promise)
-        activity.answered(context)
+        context.write(data, promise: answeredWhenWritten(promise, context: context))
+    }
+
+    /// A promise for an answer's end, which tells ``activity`` once the answer is out:
+    /// written to the socket, not only queued (a large file to a slow client may take
+    /// minutes, and is not idle meanwhile).
+    private func answeredWhenWritten(_ promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) -> EventLoopPromise<Void> {
+        let written = promise ?? context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenComplete { [activity] _ in activity.answered(context) }
+        return written
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -138,8 +146,7 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         reads.noteAnswered()
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         if let body = answer.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        activity.answered(context)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: answeredWhenWritten(nil, context: context))
 
         guard let answerer else { return }
         let elapsed = ContinuousClock.now - started
