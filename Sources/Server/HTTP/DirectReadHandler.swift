@@ -146,7 +146,14 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         reads.noteAnswered()
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         if let body = answer.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: answeredWhenWritten(nil, context: context))
+        if answer.headers.contains(name: FileRegionHandoff.fieldName) {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: answeredWhenWritten(nil, context: context))
+        } else {
+            // At most 64 KiB held in memory, or no body: out as soon as the socket takes it,
+            // and a client that cannot take that much in the timeout is idle anyway.
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            activity.answered(context)
+        }
 
         guard let answerer else { return }
         let elapsed = ContinuousClock.now - started
