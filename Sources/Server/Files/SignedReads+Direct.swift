@@ -15,6 +15,8 @@ struct DirectAnswer: Sendable {
     /// In NIO's form: the answer is written below Hummingbird's codec.
     var headers: HTTPHeaders
     var body: ByteBuffer?
+    /// Whether `headers` name a file for ``FileRegionSender`` to send.
+    var sendsFile = false
     let route: String
 }
 
@@ -55,6 +57,7 @@ extension SignedReads {
         var answer = read.plainHeaders
         var body = isHead ? ReadPlan.Body.none : .whole
         var bytes: ByteBuffer?
+        var sendsFile = false
         if !plain {
             let plan = ReadPlan(ReadRequest(fields, isHead: isHead), for: read.representation, boundary: read.target.digest.hex)
             (status, answer, body) = (HTTPResponse.Status(code: plan.status), Self.headers(Self.fields(of: plan, target: read.target)), plan.body)
@@ -71,12 +74,13 @@ extension SignedReads {
                 bytes = small.getSlice(at: Int(wanted.lowerBound), length: Int(wanted.count))
             } else {
                 answer.add(name: FileRegionHandoff.fieldName, value: fileRegions.register(open, range: wanted))
+                sendsFile = true
             }
         case .multipart:
             return nil
         }
         if !isHead, read.target.notesRead, status == .ok || status == .partialContent { recordRead(of: file) }
-        return DirectAnswer(status: status, headers: answer, body: bytes, route: read.route)
+        return DirectAnswer(status: status, headers: answer, body: bytes, sendsFile: sendsFile, route: read.route)
     }
 
     /// Fields in NIO's form.

@@ -123,16 +123,13 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// depends on (nothing else is converted).
     static func request(_ head: HTTPRequestHead) -> HTTPRequest {
         var fields = HTTPFields()
-        for (name, value) in head.headers {
-            if let field = readFieldNames[name.lowercased()] { fields.append(HTTPField(name: field, value: value)) }
+        for name in readFieldNames {
+            for value in head.headers[name.canonicalName] { fields.append(HTTPField(name: name, value: value)) }
         }
         return HTTPRequest(method: head.method == .HEAD ? .head : .get, scheme: nil, authority: nil, path: head.uri, headerFields: fields)
     }
 
-    private static let readFieldNames: [String: HTTPField.Name] = [
-        "range": .range, "if-match": .ifMatch, "if-none-match": .ifNoneMatch, "if-modified-since": .ifModifiedSince,
-        "if-unmodified-since": .ifUnmodifiedSince, "if-range": .ifRange,
-    ]
+    private static let readFieldNames: [HTTPField.Name] = [.range, .ifMatch, .ifNoneMatch, .ifModifiedSince, .ifUnmodifiedSince, .ifRange]
 
     private func respond(_ answer: DirectAnswer, to head: HTTPRequestHead, started: ContinuousClock.Instant, context: ChannelHandlerContext) {
         var headers = answer.headers
@@ -146,7 +143,7 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         reads.noteAnswered()
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         if let body = answer.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        if answer.headers.contains(name: FileRegionHandoff.fieldName) {
+        if answer.sendsFile {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: answeredWhenWritten(nil, context: context))
         } else {
             // At most 64 KiB held in memory, or no body: out as soon as the socket takes it,
@@ -161,13 +158,10 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if answerer.logger.logLevel <= .info {
             var logger = answerer.logger
             logger[metadataKey: "request_id"] = .string(requestID)
-            logger.info("request", metadata: [
-                "method": .string(head.method.rawValue),
-                "route": .string(answer.route),
-                "path": .string(String(head.uri.prefix { $0 != "?" })),
-                "status": .stringConvertible(status.code),
-                "duration_ms": .stringConvertible(RequestLogMiddleware.milliseconds(elapsed)),
-            ])
+            RequestLogMiddleware.log(
+                logger, method: head.method.rawValue, route: answer.route, path: String(head.uri.prefix { $0 != "?" }), status: Int(status.code),
+                elapsed: elapsed
+            )
         }
     }
 

@@ -24,18 +24,29 @@ public struct RequestLogMiddleware: RouterMiddleware {
             response = APIError.unexpected.response(requestID: context.requestID)
         }
         response.headers[.requestID] = context.requestID
-        let elapsed = ContinuousClock.now - started
-        var metadata: Logger.Metadata = [
-            "method": .string(request.method.rawValue),
-            "route": .string(context.endpointPath ?? "unmatched"),
-            "path": .string(request.uri.path),
-            "status": .stringConvertible(response.status.code),
-            "duration_ms": .stringConvertible(Self.milliseconds(elapsed)),
-        ]
-        if let tenant = context.trace.tenant { metadata["tenant"] = .string(tenant) }
-        if let keyID = context.trace.keyID { metadata["key_id"] = .string(keyID) }
-        context.logger.info("request", metadata: metadata)
+        Self.log(
+            context.logger, method: request.method.rawValue, route: context.endpointPath ?? "unmatched", path: request.uri.path,
+            status: response.status.code, elapsed: ContinuousClock.now - started, tenant: context.trace.tenant, keyID: context.trace.keyID
+        )
         return response
+    }
+
+    /// The access-log line of one request (also written for reads answered on the
+    /// connection, ``DirectReadHandler``); `logger` carries the request id.
+    static func log(
+        _ logger: Logger, method: String, route: String, path: String, status: Int, elapsed: Duration, tenant: String? = nil, keyID: String? = nil
+    ) {
+        guard logger.logLevel <= .info else { return }
+        var metadata: Logger.Metadata = [
+            "method": .string(method),
+            "route": .string(route),
+            "path": .string(path),
+            "status": .stringConvertible(status),
+            "duration_ms": .stringConvertible(milliseconds(elapsed)),
+        ]
+        if let tenant { metadata["tenant"] = .string(tenant) }
+        if let keyID { metadata["key_id"] = .string(keyID) }
+        logger.info("request", metadata: metadata)
     }
 
     /// A duration in milliseconds, to the microsecond.
