@@ -10,7 +10,7 @@ import Testing
     @Test func aBlobIsOpenedOnceWhileHeld() async throws {
         let bytes = (0..<1000).map { UInt8($0 % 251) }
         let opened = try await FileRegionSenderTests.openBlob(bytes)
-        let held = OpenBlobFiles(lifetime: .milliseconds(300))
+        let held = OpenBlobFiles(lifetime: .seconds(2))
         let digest = BlobDigest(bytes: [UInt8](repeating: 1, count: 32))!
         let opens = Mutex(0)
         for _ in 0..<3 {
@@ -22,7 +22,7 @@ import Testing
         }
         #expect(opens.withLock { $0 } == 1)
         #expect(held.cached(digest) === opened)
-        try await Task.sleep(for: .milliseconds(400))
+        try await Task.sleep(for: .milliseconds(2_100))
         #expect(held.cached(digest) == nil)
         // A store with no plain file (encrypted, remote) is asked again each time.
         let other = BlobDigest(bytes: [UInt8](repeating: 2, count: 32))!

@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func aReadyFileIsLoadedOnceWhileFresh() async throws {
-        let cache = ReadyFileCache(capacity: 10, lifetime: .milliseconds(300))
+        let cache = ReadyFileCache(capacity: 10, lifetime: .seconds(2))
         let loads = Mutex(0)
         let ready = Self.file(.ready)
         for _ in 0..<5 {
@@ -28,7 +28,7 @@ import Testing
             #expect(found == ready)
         }
         #expect(loads.withLock { $0 } == 1)
-        try await Task.sleep(for: .milliseconds(400))
+        try await Task.sleep(for: .milliseconds(2_100))
         _ = try await cache.file(tenantID: ready.tenantID, id: ready.id) {
             loads.withLock { $0 += 1 }
             return ready
