@@ -20,4 +20,10 @@ public struct BlobDigest: Hashable, Sendable, CustomStringConvertible {
     public var hex: String { Hex.encode(bytes) }
 
     public var description: String { hex }
+
+    /// All 32 bytes in one call: an array's own hashing feeds them to the hasher one by one,
+    /// which was most of a cache lookup by digest on the hot read path.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 }

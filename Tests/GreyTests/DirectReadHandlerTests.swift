@@ -14,8 +14,8 @@ import Testing
     /// A decision that answers GETs of `/direct` with 200 (and `body`) and nothing else.
     static func answerer(metrics: HTTPMetrics = HTTPMetrics(), body: ByteBuffer? = nil) -> DirectReadAnswerer {
         DirectReadAnswerer(
-            answer: { request in
-                request.path == "/direct"
+            answer: { target, _ in
+                target == "/direct"
                     ? DirectAnswer(status: .ok, headers: ["Content-Length": String(body?.readableBytes ?? 0)], body: body, route: "/direct") : nil
             },
             metrics: metrics, logger: Logger(label: "test")

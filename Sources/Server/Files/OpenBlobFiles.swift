@@ -27,17 +27,17 @@ final class OpenBlobFiles: Sendable {
 
     /// The bytes of a small blob, held or read now from its open `file`; nil for a blob
     /// above ``smallBlobLimit`` or one that cannot be read whole.
-    func smallBlob(_ digest: BlobDigest, in file: OpenBlobFile) -> ByteBuffer? {
+    func smallBlob(_ digest: BlobDigest, in file: OpenBlobFile, now: ContinuousClock.Instant = .now) -> ByteBuffer? {
         guard file.size <= Self.smallBlobLimit else { return nil }
-        if let bytes = smallBlobs.value(for: digest) { return bytes }
+        if let bytes = smallBlobs.value(for: digest, now: now) { return bytes }
         guard let bytes = try? file.readAll() else { return nil }
-        smallBlobs.insert(bytes, for: digest)
+        smallBlobs.insert(bytes, for: digest, now: now)
         return bytes
     }
 
     /// The open file of `digest` if one is held and fresh; never waits.
-    func cached(_ digest: BlobDigest) -> OpenBlobFile? {
-        files.value(for: digest)
+    func cached(_ digest: BlobDigest, now: ContinuousClock.Instant = .now) -> OpenBlobFile? {
+        files.value(for: digest, now: now)
     }
 
     /// The held file of `digest`, or what `open` opens (then held); nil when `open` finds

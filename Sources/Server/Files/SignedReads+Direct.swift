@@ -43,23 +43,27 @@ extension SignedReads {
     /// whose blob is open in ``openFiles``. Nil whenever the router is to answer: every
     /// refusal (it words the problem), a file or blob not yet cached (it loads them), a
     /// multipart answer or one without sendable file (it streams them).
-    func directAnswer(to request: HTTPRequest) -> DirectAnswer? {
-        guard let fileRegions, request.method == .get || request.method == .head, let target = request.path else { return nil }
-        let now = Int64(Date().timeIntervalSince1970)
-        guard let read = verifiedLinks.value(for: target) ?? verifyLink(target), read.expires > now,
-              let file = cache.cached(tenantID: read.tenantID, id: read.fileID)
+    ///
+    /// - Parameters:
+    ///   - target: the request's path and query, as sent.
+    ///   - request: whether it is a HEAD (else a GET), and the fields a read depends on.
+    func directAnswer(target: String, request: ReadRequest) -> DirectAnswer? {
+        guard let fileRegions else { return nil }
+        // One reading of each clock for every lookup below.
+        let now = Int64(Date().timeIntervalSince1970), instant = ContinuousClock.now
+        guard let read = verifiedLinks.value(for: target, now: instant) ?? verifyLink(target), read.expires > now,
+              let file = cache.cached(tenantID: read.tenantID, id: read.fileID, now: instant)
         else { return nil }
-        let isHead = request.method == .head
-        let fields = request.headerFields
-        let plain = fields[.range] == nil && fields[.ifMatch] == nil && fields[.ifNoneMatch] == nil && fields[.ifModifiedSince] == nil
-            && fields[.ifUnmodifiedSince] == nil
+        let isHead = request.isHead
+        let plain = request.range == nil && request.ifMatch == nil && request.ifNoneMatch == nil && request.ifModifiedSince == nil
+            && request.ifUnmodifiedSince == nil
         var status = HTTPResponse.Status.ok
         var answer = read.plainHeaders
         var body = isHead ? ReadPlan.Body.none : .whole
         var bytes: ByteBuffer?
         var sendsFile = false
         if !plain {
-            let plan = ReadPlan(ReadRequest(fields, isHead: isHead), for: read.representation, boundary: read.target.digest.hex)
+            let plan = ReadPlan(request, for: read.representation, boundary: read.target.digest.hex)
             (status, answer, body) = (HTTPResponse.Status(code: plan.status), Self.headers(Self.fields(of: plan, target: read.target)), plan.body)
         }
         switch body {
@@ -67,10 +71,10 @@ extension SignedReads {
             // As Hummingbird does for an empty body (a 304, a 416).
             if !answer.contains(name: "content-length") { answer.add(name: "Content-Length", value: "0") }
         case .whole, .range:
-            guard let open = openFiles.cached(read.target.digest) else { return nil }
+            guard let open = openFiles.cached(read.target.digest, now: instant) else { return nil }
             let wanted = if case .range(let range) = body { range.lowerBound..<(range.upperBound + 1) } else { 0..<open.size }
             guard wanted.upperBound <= open.size else { return nil }
-            if let small = openFiles.smallBlob(read.target.digest, in: open) {
+            if let small = openFiles.smallBlob(read.target.digest, in: open, now: instant) {
                 bytes = small.getSlice(at: Int(wanted.lowerBound), length: Int(wanted.count))
             } else {
                 answer.add(name: FileRegionHandoff.fieldName, value: fileRegions.register(open, range: wanted))

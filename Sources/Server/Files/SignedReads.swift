@@ -18,7 +18,7 @@ struct SignedReads: Sendable {
     let fileRegions: FileRegionHandoff?
     /// Blob files held open after a read, for the next one.
     let openFiles = OpenBlobFiles()
-    /// Read URLs whose signature held, by their exact path and query, for ``directAnswer(to:)``.
+    /// Read URLs whose signature held, by their exact path and query, for ``directAnswer(target:request:)``.
     let verifiedLinks = ExpiringCache<String, VerifiedRead>(capacity: 10_000, lifetime: .seconds(60))
     /// Reads of whole files, for the blob lifecycle (previews stay hot and are not noted).
     let recordedReads = FileReadRecorder()

@@ -46,7 +46,7 @@ final class ConnectionActivity {
         }
     }
 
-    /// Notes traffic now (reads are noted through ``read(_:)`` by the caller's clock).
+    /// Notes traffic now; called once per read from the socket.
     func traffic(_ context: ChannelHandlerContext) {
         lastTraffic = context.eventLoop.now
     }

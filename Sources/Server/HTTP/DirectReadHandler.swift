@@ -35,6 +35,9 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// a request passed to the router is arriving.
     private var answering: (answer: DirectAnswer, head: HTTPRequestHead, started: ContinuousClock.Instant)?
     private var date: (second: Int64, text: String) = (0, "")
+    /// The metric series this connection's direct answers went to: a connection asks for the
+    /// same few again and again, and the shared table behind them takes a lock.
+    private var series: [(route: String, method: HTTPMethod, status: UInt, recorder: RequestSeriesRecorder)] = []
 
     init(reads: DirectReads, answerer: DirectReadAnswerer?, idleTimeout: TimeAmount?) {
         self.reads = reads
@@ -63,11 +66,10 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         activity.read(part)
-        activity.traffic(context)
         switch part {
         case .head(let head):
             let started = ContinuousClock.now
-            if unanswered == 0, let answerer, reads.isEnabled, Self.mayAnswer(head), let answer = answerer.answer(Self.request(head)) {
+            if unanswered == 0, let answerer, reads.isEnabled, Self.mayAnswer(head), let answer = answerer.answer(head.uri, Self.readRequest(head)) {
                 answering = (answer, head, started)
             } else {
                 unanswered += 1
@@ -82,6 +84,12 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .body, .end:
             context.fireChannelRead(data)
         }
+    }
+
+    /// Traffic is noted once per read from the socket, however many request parts it held.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        activity.traffic(context)
+        context.fireChannelReadComplete()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -119,17 +127,15 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         return head.headers["connection"].allSatisfy { $0.trimmingCharacters(in: .whitespaces).lowercased() == "keep-alive" }
     }
 
-    /// The request as the decision reads it: the method, the target and the fields a read
-    /// depends on (nothing else is converted).
-    static func request(_ head: HTTPRequestHead) -> HTTPRequest {
-        var fields = HTTPFields()
-        for name in readFieldNames {
-            for value in head.headers[name.canonicalName] { fields.append(HTTPField(name: name, value: value)) }
-        }
-        return HTTPRequest(method: head.method == .HEAD ? .head : .get, scheme: nil, authority: nil, path: head.uri, headerFields: fields)
+    /// What a read depends on, read from NIO's fields as the router reads Swift HTTP Types':
+    /// a field sent on several lines is one list (nothing else is converted).
+    static func readRequest(_ head: HTTPRequestHead) -> ReadRequest {
+        func field(_ name: String) -> String? { ReadRequest.joined(head.headers[name]) }
+        return ReadRequest(
+            isHead: head.method == .HEAD, range: field("range"), ifMatch: field("if-match"), ifNoneMatch: field("if-none-match"),
+            ifModifiedSince: field("if-modified-since"), ifUnmodifiedSince: field("if-unmodified-since"), ifRange: field("if-range")
+        )
     }
-
-    private static let readFieldNames: [HTTPField.Name] = [.range, .ifMatch, .ifNoneMatch, .ifModifiedSince, .ifUnmodifiedSince, .ifRange]
 
     private func respond(_ answer: DirectAnswer, to head: HTTPRequestHead, started: ContinuousClock.Instant, context: ChannelHandlerContext) {
         var headers = answer.headers
@@ -154,7 +160,7 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
         guard let answerer else { return }
         let elapsed = ContinuousClock.now - started
-        answerer.metrics.record(route: answer.route, method: head.method.rawValue, status: Int(status.code), duration: elapsed)
+        recorder(route: answer.route, method: head.method, status: status.code, metrics: answerer.metrics).record(elapsed)
         if answerer.logger.logLevel <= .info {
             var logger = answerer.logger
             logger[metadataKey: "request_id"] = .string(requestID)
@@ -163,6 +169,14 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 elapsed: elapsed
             )
         }
+    }
+
+    /// The metric series of a direct answer, from this connection's own list when it has it.
+    private func recorder(route: String, method: HTTPMethod, status: UInt, metrics: HTTPMetrics) -> RequestSeriesRecorder {
+        if let known = series.first(where: { $0.status == status && $0.method == method && $0.route == route }) { return known.recorder }
+        let made = metrics.series(route: route, method: method.rawValue, status: Int(status))
+        series.append((route, method, status, made))
+        return made
     }
 
     /// The `Date` field, formatted once a second.

@@ -1,5 +1,5 @@
 public import Logging
-import HTTPTypes
+import Origin
 import Synchronization
 
 /// Signed reads answered on the connection, below Hummingbird (``DirectReadHandler``):
@@ -42,10 +42,11 @@ public final class DirectReads: Sendable {
     }
 }
 
-/// The router's side of direct reads: the decision (``SignedReads/directAnswer(to:)``)
+/// The router's side of direct reads: the decision (``SignedReads/directAnswer(target:request:)``)
 /// and what the middleware would have done around it (the access log and the metrics).
 struct DirectReadAnswerer: Sendable {
-    let answer: @Sendable (HTTPRequest) -> DirectAnswer?
+    /// The answer to a GET or HEAD of a target (path and query), or nil for the router.
+    let answer: @Sendable (_ target: String, _ request: ReadRequest) -> DirectAnswer?
     let metrics: HTTPMetrics
     let logger: Logger
 }

@@ -22,11 +22,17 @@ public struct HTTPMetrics: Sendable {
     /// Counts one finished request. `route` is the matched pattern (never the raw path),
     /// which keeps the number of series bounded.
     func record(route: String, method: String, status: Int, duration: Duration) {
+        series(route: route, method: method, status: status).record(duration)
+    }
+
+    /// The series of one route, method and status, made on first use; a caller that
+    /// answers many requests keeps it to record without a lookup.
+    func series(route: String, method: String, status: Int) -> RequestSeriesRecorder {
         let key = RequestSeries(route: route, method: method, status: status)
-        let (counter, histogram) = requestSeries.made.withLock { made in
+        return requestSeries.made.withLock { made in
             if let series = made[key] { return series }
             let labels = [("route", route), ("method", method), ("status", String(status))]
-            let series = (
+            let series = RequestSeriesRecorder(
                 registry.makeCounter(
                     descriptor: .init(namespace: "grey", subsystem: "http", metricName: "requests", unitName: "total", helpText: "HTTP requests answered"),
                     labels: labels
@@ -40,8 +46,6 @@ public struct HTTPMetrics: Sendable {
             made[key] = series
             return series
         }
-        counter.increment()
-        histogram.record(duration)
     }
 
     fileprivate struct RequestSeries: Hashable {
@@ -134,5 +138,22 @@ public struct HTTPMetrics: Sendable {
 
 /// The request series ``HTTPMetrics`` has made, by their labels.
 private final class RequestSeriesMemo: Sendable {
-    let made = Mutex<[HTTPMetrics.RequestSeries: (Counter, DurationHistogram)]>([:])
+    let made = Mutex<[HTTPMetrics.RequestSeries: RequestSeriesRecorder]>([:])
+}
+
+/// The request counter and latency histogram of one route, method and status.
+struct RequestSeriesRecorder: Sendable {
+    let counter: Counter
+    let histogram: DurationHistogram
+
+    init(_ counter: Counter, _ histogram: DurationHistogram) {
+        self.counter = counter
+        self.histogram = histogram
+    }
+
+    /// Counts one request that took `duration`.
+    func record(_ duration: Duration) {
+        counter.increment()
+        histogram.record(duration)
+    }
 }
