@@ -22,8 +22,8 @@ public final class FileReadRecorder: Sendable {
     public init() {}
 
     /// Records a read of the tenant's file in `files`, in the background.
-    public func record(tenantID: UUID, id: UUID, in files: FileStore) {
-        guard isDue(Key(tenantID: tenantID, id: id)) else { return }
+    public func record(tenantID: UUID, id: UUID, in files: FileStore, now: ContinuousClock.Instant = .now) {
+        guard isDue(Key(tenantID: tenantID, id: id), now: now) else { return }
         Task {
             do {
                 try await files.recordRead(tenantID: tenantID, id: id)
@@ -36,9 +36,8 @@ public final class FileReadRecorder: Sendable {
     }
 
     /// Whether the read is to be written, remembering it when it is.
-    private func isDue(_ key: Key) -> Bool {
-        let now = ContinuousClock.now
-        return recent.withLock { reads in
+    private func isDue(_ key: Key, now: ContinuousClock.Instant) -> Bool {
+        recent.withLock { reads in
             if let last = reads[key], now - last < Self.interval { return false }
             if reads.count >= Self.remembered { reads.removeAll(keepingCapacity: true) }
             reads[key] = now

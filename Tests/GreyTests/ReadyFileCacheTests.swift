@@ -28,7 +28,9 @@ import Testing
             #expect(found == ready)
         }
         #expect(loads.withLock { $0 } == 1)
+        #expect(cache.contains(tenantID: ready.tenantID, id: ready.id))
         try await Task.sleep(for: .milliseconds(2_100))
+        #expect(!cache.contains(tenantID: ready.tenantID, id: ready.id))
         _ = try await cache.file(tenantID: ready.tenantID, id: ready.id) {
             loads.withLock { $0 += 1 }
             return ready

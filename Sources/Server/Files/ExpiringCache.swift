@@ -30,6 +30,17 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
+    /// Whether a fresh value is held under `key`, without copying it out; an expired one is
+    /// dropped.
+    func contains(_ key: Key, now: ContinuousClock.Instant = .now) -> Bool {
+        entries.withLock { entries in
+            guard let expires = entries[key]?.expires else { return false }
+            if expires > now { return true }
+            entries[key] = nil
+            return false
+        }
+    }
+
     /// Keeps `value` under `key` for ``lifetime`` from `now`.
     func insert(_ value: Value, for key: Key, now: ContinuousClock.Instant = .now) {
         entries.withLock { entries in

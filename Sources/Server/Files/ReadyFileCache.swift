@@ -30,6 +30,11 @@ final class ReadyFileCache: Sendable {
         files.value(for: Key(tenantID: tenantID, id: id), now: now)
     }
 
+    /// Whether a fresh copy of the file is cached; never waits.
+    func contains(tenantID: UUID, id: UUID, now: ContinuousClock.Instant = .now) -> Bool {
+        files.contains(Key(tenantID: tenantID, id: id), now: now)
+    }
+
     /// Forgets a file (deleted through this process; other processes forget it within
     /// the lifetime).
     func evict(tenantID: UUID, id: UUID) {

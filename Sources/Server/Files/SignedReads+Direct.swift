@@ -52,7 +52,7 @@ extension SignedReads {
         // One reading of each clock for every lookup below.
         let now = Int64(Date().timeIntervalSince1970), instant = ContinuousClock.now
         guard let read = verifiedLinks.value(for: target, now: instant) ?? verifyLink(target), read.expires > now,
-              let file = cache.cached(tenantID: read.tenantID, id: read.fileID, now: instant)
+              cache.contains(tenantID: read.tenantID, id: read.fileID, now: instant)
         else { return nil }
         let isHead = request.isHead
         let plain = request.range == nil && request.ifMatch == nil && request.ifNoneMatch == nil && request.ifModifiedSince == nil
@@ -83,7 +83,7 @@ extension SignedReads {
         case .multipart:
             return nil
         }
-        if !isHead, read.target.notesRead, status == .ok || status == .partialContent { recordRead(of: file) }
+        if !isHead, read.target.notesRead, status == .ok || status == .partialContent { recordRead(tenantID: read.tenantID, id: read.fileID, now: instant) }
         return DirectAnswer(status: status, headers: answer, body: bytes, sendsFile: sendsFile, route: read.route)
     }
 

@@ -52,7 +52,12 @@ struct SignedReads: Sendable {
 
     /// Notes, in the background, that the file's bytes were read.
     func recordRead(of file: StoredFile) {
-        recordedReads.record(tenantID: file.tenantID, id: file.id, in: files)
+        recordRead(tenantID: file.tenantID, id: file.id)
+    }
+
+    /// Notes, in the background, that the tenant's file `id` was read at `now`.
+    func recordRead(tenantID: UUID, id: UUID, now: ContinuousClock.Instant = .now) {
+        recordedReads.record(tenantID: tenantID, id: id, in: files, now: now)
     }
 
     /// What RFC 9110 says to answer `request` with, for the target's blob.

@@ -51,11 +51,12 @@ final class ConnectionActivity {
         lastTraffic = context.eventLoop.now
     }
 
-    /// An answer is out, its end written to the socket.
-    func answered(_ context: ChannelHandlerContext) {
+    /// An answer is out, its end written to the socket (at `now` on the event loop's clock,
+    /// when the caller has just read it).
+    func answered(_ context: ChannelHandlerContext, at now: NIODeadline? = nil) {
         inProgress = max(0, inProgress - 1)
         guard inProgress == 0, context.channel.isActive else { return }
-        lastTraffic = context.eventLoop.now
+        lastTraffic = now ?? context.eventLoop.now
         if closeWhenAnswered {
             context.flush()
             context.close(promise: nil)

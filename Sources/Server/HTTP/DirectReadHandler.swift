@@ -33,7 +33,7 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var unanswered = 0
     /// The answer to the request whose parts are arriving, written at its end; nil while
     /// a request passed to the router is arriving.
-    private var answering: (answer: DirectAnswer, head: HTTPRequestHead, started: ContinuousClock.Instant)?
+    private var answering: (answer: DirectAnswer, head: HTTPRequestHead, started: NIODeadline)?
     private var date: (second: Int64, text: String) = (0, "")
     /// The metric series this connection's direct answers went to: a connection asks for the
     /// same few again and again, and the shared table behind them takes a lock.
@@ -68,7 +68,8 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         activity.read(part)
         switch part {
         case .head(let head):
-            let started = ContinuousClock.now
+            // The event loop's clock: one reading at each end of a direct request.
+            let started = context.eventLoop.now
             if unanswered == 0, let answerer, reads.isEnabled, Self.mayAnswer(head), let answer = answerer.answer(head.uri, Self.readRequest(head)) {
                 answering = (answer, head, started)
             } else {
@@ -137,7 +138,7 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         )
     }
 
-    private func respond(_ answer: DirectAnswer, to head: HTTPRequestHead, started: ContinuousClock.Instant, context: ChannelHandlerContext) {
+    private func respond(_ answer: DirectAnswer, to head: HTTPRequestHead, started: NIODeadline, context: ChannelHandlerContext) {
         var headers = answer.headers
         // What the middleware and Hummingbird add to every answer.
         let requestID = RequestLogMiddleware.acceptedID(head.headers.first(name: "x-request-id")) ?? RequestLogMiddleware.makeID()
@@ -155,13 +156,14 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // At most 64 KiB held in memory, or no body: out as soon as the socket takes it,
             // and a client that cannot take that much in the timeout is idle anyway.
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            activity.answered(context)
         }
+        let finished = context.eventLoop.now
+        if !answer.sendsFile { activity.answered(context, at: finished) }
 
         guard let answerer else { return }
-        let elapsed = ContinuousClock.now - started
+        let elapsed = Duration.nanoseconds((finished - started).nanoseconds)
         recorder(route: answer.route, method: head.method, status: status.code, metrics: answerer.metrics).record(elapsed)
-        if answerer.logger.logLevel <= .info {
+        if answerer.logsRequests {
             var logger = answerer.logger
             logger[metadataKey: "request_id"] = .string(requestID)
             RequestLogMiddleware.log(

@@ -49,4 +49,13 @@ struct DirectReadAnswerer: Sendable {
     let answer: @Sendable (_ target: String, _ request: ReadRequest) -> DirectAnswer?
     let metrics: HTTPMetrics
     let logger: Logger
+    /// Whether the logger writes the access log (its level is info or finer).
+    let logsRequests: Bool
+
+    init(answer: @escaping @Sendable (_ target: String, _ request: ReadRequest) -> DirectAnswer?, metrics: HTTPMetrics, logger: Logger) {
+        self.answer = answer
+        self.metrics = metrics
+        self.logger = logger
+        self.logsRequests = logger.logLevel <= .info
+    }
 }
