@@ -101,6 +101,18 @@ import Testing
 
     /// A pipelined read that comes while the router still owes an answer goes to the
     /// router too, so the answers leave in the order of the requests.
+    /// The router's handlers hear of a read from the socket only when they were given a
+    /// part of it.
+    @Test func theRouterHearsOfReadsItWasGiven() throws {
+        let channel = try Self.channel()
+        let router = ReadCompleteCounter()
+        try channel.pipeline.syncOperations.addHandler(router)
+        try Self.send(channel, Self.head("/direct"))
+        #expect(router.parts == 0 && router.readsComplete == 0)
+        try Self.send(channel, Self.head("/elsewhere"))
+        #expect(router.parts == 2 && router.readsComplete == 2)
+    }
+
     @Test func aReadNeverOvertakesAnAnswerTheRouterOwes() throws {
         let reads = DirectReads()
         let channel = try Self.channel(reads: reads)
@@ -190,5 +202,21 @@ import Testing
         #expect(busy.isActive)
         try Self.routerAnswers(busy)
         #expect(!busy.isActive)
+    }
+}
+
+/// Counts what reaches the handler above ``DirectReadHandler``: request parts and the
+/// ends of socket reads.
+private final class ReadCompleteCounter: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    var parts = 0
+    var readsComplete = 0
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        parts += 1
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        readsComplete += 1
     }
 }

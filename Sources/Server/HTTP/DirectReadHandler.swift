@@ -35,6 +35,8 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// a request passed to the router is arriving.
     private var answering: (answer: DirectAnswer, head: HTTPRequestHead, started: NIODeadline)?
     private var date: (second: Int64, text: String) = (0, "")
+    /// Whether a request part went to the router since the last read from the socket.
+    private var forwardedSinceReadComplete = false
     /// The metric series this connection's direct answers went to: a connection asks for the
     /// same few again and again, and the shared table behind them takes a lock.
     private var series: [(route: String, method: HTTPMethod, status: UInt, recorder: RequestSeriesRecorder)] = []
@@ -74,7 +76,7 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 answering = (answer, head, started)
             } else {
                 unanswered += 1
-                context.fireChannelRead(data)
+                forward(data, context: context)
             }
         case .body where answering != nil:
             break  // A body on a GET or HEAD means nothing; it is read and dropped.
@@ -83,13 +85,22 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
             answering = nil
             respond(answer, to: head, started: started, context: context)
         case .body, .end:
-            context.fireChannelRead(data)
+            forward(data, context: context)
         }
     }
 
+    private func forward(_ part: NIOAny, context: ChannelHandlerContext) {
+        forwardedSinceReadComplete = true
+        context.fireChannelRead(part)
+    }
+
     /// Traffic is noted once per read from the socket, however many request parts it held.
+    /// The router hears of the read only when it was given a part of it: its handlers
+    /// (Hummingbird's async channel) have nothing to deliver otherwise.
     func channelReadComplete(context: ChannelHandlerContext) {
         activity.traffic(context)
+        guard forwardedSinceReadComplete else { return }
+        forwardedSinceReadComplete = false
         context.fireChannelReadComplete()
     }
 
