@@ -78,8 +78,9 @@ struct Serve: AsyncParsableCommand {
         var services: [any Service] = []
         if let lease = opened.lease { services.append(ClusterLeaseService(lease: lease, logger: logger)) }
         services.append(client)
-        services.append(IdempotencyKeyExpiry(client: client, logger: logger))
-        services.append(AuditSealer(client: client, logger: logger))
+        let migrated = MigrationGate()
+        services.append(AfterMigrations(gate: migrated, service: IdempotencyKeyExpiry(client: client, logger: logger)))
+        services.append(AfterMigrations(gate: migrated, service: AuditSealer(client: client, logger: logger)))
         let apiKeyCache = APIKeyCache()
         services.append(APIKeyRevocationListener(client: client, cache: apiKeyCache, logger: logger))
         var dependencies = AppDependencies(database: client, logger: logger, apiKeyCache: apiKeyCache, blobs: hotBlobs, signingKeys: signingKeys)
@@ -111,6 +112,7 @@ struct Serve: AsyncParsableCommand {
             services: services,
             beforeServerStarts: {
                 try await Migrator.bundled().apply(on: client, logger: logger)
+                migrated.open()
             },
             onServerRunning: { port in
                 var line = "Grey is ready on http://\(configuration.host):\(port)"
