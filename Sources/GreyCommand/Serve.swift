@@ -77,10 +77,12 @@ struct Serve: AsyncParsableCommand {
         let client = PostgresClient(configuration: opened.configuration, backgroundLogger: logger)
         var services: [any Service] = []
         if let lease = opened.lease { services.append(ClusterLeaseService(lease: lease, logger: logger)) }
-        services.append(client)
-        let migrated = MigrationGate()
-        services.append(AfterMigrations(gate: migrated, service: IdempotencyKeyExpiry(client: client, logger: logger)))
-        services.append(AfterMigrations(gate: migrated, service: AuditSealer(client: client, logger: logger)))
+        // Start-up in order: the client runs, the migrations are applied, then the rounds
+        // that read the schema begin.
+        let clientRunning = StartupGate(), migrated = StartupGate()
+        services.append(StartupStep(client, opening: clientRunning))
+        services.append(StartupStep(IdempotencyKeyExpiry(client: client, logger: logger), after: migrated))
+        services.append(StartupStep(AuditSealer(client: client, logger: logger), after: migrated))
         let apiKeyCache = APIKeyCache()
         services.append(APIKeyRevocationListener(client: client, cache: apiKeyCache, logger: logger))
         var dependencies = AppDependencies(database: client, logger: logger, apiKeyCache: apiKeyCache, blobs: hotBlobs, signingKeys: signingKeys)
@@ -111,6 +113,7 @@ struct Serve: AsyncParsableCommand {
             dependencies: dependencies,
             services: services,
             beforeServerStarts: {
+                guard await clientRunning.passed() else { throw CancellationError() }
                 try await Migrator.bundled().apply(on: client, logger: logger)
                 migrated.open()
             },

@@ -1,11 +1,11 @@
 public import ServiceLifecycle
 import Synchronization
 
-/// Opens once `grey serve` has applied the database's migrations. The database client is
-/// itself a service, so the migrations can only run once the services have started; the
-/// services that query the schema wait here, or their first round would meet a fresh
-/// database without its tables.
-public final class MigrationGate: Sendable {
+/// A step of `grey serve`'s start-up that other parts wait for: it opens once, for good.
+/// The database client is itself a service, so the migrations can only run once it has
+/// started, and the services that query the schema must wait for the migrations, or their
+/// first round would meet a fresh database without its tables.
+public final class StartupGate: Sendable {
     private struct State {
         var isOpen = false
         var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
@@ -48,19 +48,26 @@ public final class MigrationGate: Sendable {
     }
 }
 
-/// Runs `service` once `gate` is open; stops at once, without running it, if the server
-/// shuts down first.
-public struct AfterMigrations: Service {
-    let gate: MigrationGate
+/// A service in its place in start-up: it runs once `after` is open (and ends at once,
+/// without running, if the server shuts down first), and opens `opening` as it starts (the
+/// database client: whoever waits for it can then lease a connection without the lease
+/// being queued for a client not yet running).
+public struct StartupStep: Service {
     let service: any Service
+    let after: StartupGate?
+    let opening: StartupGate?
 
-    public init(gate: MigrationGate, service: any Service) {
-        self.gate = gate
+    public init(_ service: any Service, after: StartupGate? = nil, opening: StartupGate? = nil) {
         self.service = service
+        self.after = after
+        self.opening = opening
     }
 
     public func run() async throws {
-        guard await cancelWhenGracefulShutdown({ await gate.passed() }) else { return }
+        if let after {
+            guard await cancelWhenGracefulShutdown({ await after.passed() }) else { return }
+        }
+        opening?.open()
         try await service.run()
     }
 }

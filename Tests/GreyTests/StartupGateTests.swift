@@ -3,9 +3,10 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-/// The services `grey serve` runs against the schema start only once the migrations are
-/// applied, and a shutdown before that ends them without running them.
-@Suite struct MigrationGateTests {
+/// The steps of `grey serve`'s start-up: a service behind a gate runs only once the gate
+/// opens, a shutdown before that ends it without running it, and a service that opens a
+/// gate opens it as it starts.
+@Suite struct StartupGateTests {
     /// Counts its runs.
     final class CountingService: Service {
         let runs = Atomic<Int>(0)
@@ -13,9 +14,9 @@ import Testing
     }
 
     @Test func aServiceRunsOnlyOnceTheGateOpens() async throws {
-        let gate = MigrationGate()
+        let gate = StartupGate()
         let service = CountingService()
-        let waiting = Task { try await AfterMigrations(gate: gate, service: service).run() }
+        let waiting = Task { try await StartupStep(service, after: gate).run() }
         try await Task.sleep(for: .milliseconds(100))
         #expect(service.runs.load(ordering: .relaxed) == 0)
         gate.open()
@@ -26,9 +27,9 @@ import Testing
     }
 
     @Test func cancellingAWaiterEndsItWithoutRunning() async throws {
-        let gate = MigrationGate()
+        let gate = StartupGate()
         let service = CountingService()
-        let waiting = Task { try await AfterMigrations(gate: gate, service: service).run() }
+        let waiting = Task { try await StartupStep(service, after: gate).run() }
         try await Task.sleep(for: .milliseconds(100))
         waiting.cancel()
         try await waiting.value
@@ -39,5 +40,13 @@ import Testing
             return await gate.passed()
         }
         #expect(await early.value == false)
+    }
+
+    @Test func aServiceOpensItsGateAsItStarts() async throws {
+        let gate = StartupGate()
+        let service = CountingService()
+        try await StartupStep(service, opening: gate).run()
+        #expect(await gate.passed())
+        #expect(service.runs.load(ordering: .relaxed) == 1)
     }
 }
