@@ -11,9 +11,15 @@ extension PostgresClient {
         _ body: @Sendable (PostgresClient) async throws -> Result
     ) async throws -> Result {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let running = StartupGate()
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            group.addTask {
+                running.open()
+                await client.run()
+            }
             defer { group.cancelAll() }
+            // Leases taken before the client runs are queued, and PostgresNIO warns of each.
+            guard await running.passed() else { throw CancellationError() }
             return try await body(client)
         }
     }
