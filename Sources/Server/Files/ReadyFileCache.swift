@@ -26,8 +26,8 @@ final class ReadyFileCache: Sendable {
     }
 
     /// The cached file if there is a fresh one; never waits.
-    func cached(tenantID: UUID, id: UUID, now: ContinuousClock.Instant = .now) -> StoredFile? {
-        files.value(for: Key(tenantID: tenantID, id: id), now: now)
+    func cached(tenantID: UUID, id: UUID) -> StoredFile? {
+        files.value(for: Key(tenantID: tenantID, id: id))
     }
 
     /// Whether a fresh copy of the file is cached; never waits.
