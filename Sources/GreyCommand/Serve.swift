@@ -6,6 +6,7 @@ import Hummingbird
 import Ingest
 import Jobs
 import Logging
+import NIOPosix
 import PostgresNIO
 import S3Storage
 import Server
@@ -74,7 +75,11 @@ struct Serve: AsyncParsableCommand {
         let location = options.databaseLocation
         let opened = try await location.open(logger: logger)
         defer { try? opened.lease?.release() }
-        let client = PostgresClient(configuration: opened.configuration, backgroundLogger: logger)
+        // The database client has an event loop thread of its own, on which the ledger's
+        // posting batches also run: a batch's round trips then never wait behind HTTP work.
+        let databaseThread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { databaseThread.shutdownGracefully { _ in } }
+        let client = PostgresClient(configuration: opened.configuration, eventLoopGroup: databaseThread, backgroundLogger: logger)
         var services: [any Service] = []
         if let lease = opened.lease { services.append(ClusterLeaseService(lease: lease, logger: logger)) }
         // Start-up in order: the client runs, the migrations are applied, then the rounds
@@ -85,7 +90,10 @@ struct Serve: AsyncParsableCommand {
         services.append(StartupStep(AuditSealer(client: client, logger: logger), after: migrated))
         let apiKeyCache = APIKeyCache()
         services.append(APIKeyRevocationListener(client: client, cache: apiKeyCache, logger: logger))
-        var dependencies = AppDependencies(database: client, logger: logger, apiKeyCache: apiKeyCache, blobs: hotBlobs, signingKeys: signingKeys)
+        var dependencies = AppDependencies(
+            database: client, logger: logger, apiKeyCache: apiKeyCache, blobs: hotBlobs, signingKeys: signingKeys,
+            postingExecutor: EventLoopTaskExecutor(eventLoop: databaseThread.next())
+        )
         if let coldTier {
             let metrics = dependencies.metrics
             let tiered = try coldTier.tiered(over: hotBlobs) { metrics.recordBlobRead(from: $0) }

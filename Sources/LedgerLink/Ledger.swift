@@ -24,11 +24,13 @@ public struct Ledger: Sendable {
     let knownWalletCurrencies = ImmutableValueCache<AccountKey, CurrencyCode>(capacity: 200_000)
     let queue: PostingQueue
 
-    /// - Parameter postingRunners: posting batches in flight at once (see ``PostingQueue``).
-    public init(client: PostgresClient, logger: Logger, postingRunners: Int = 1) {
+    /// - Parameters:
+    ///   - postingRunners: posting batches in flight at once (see ``PostingQueue``).
+    ///   - postingExecutor: where the posting batches run; nil for the shared pool.
+    public init(client: PostgresClient, logger: Logger, postingRunners: Int = 2, postingExecutor: (any TaskExecutor)? = nil) {
         self.client = client
         self.logger = logger
-        self.queue = PostingQueue(client: client, logger: logger, runners: postingRunners)
+        self.queue = PostingQueue(client: client, logger: logger, runners: postingRunners, executor: postingExecutor)
     }
 
     /// Posts a planned request with the next batch and returns once it is committed.

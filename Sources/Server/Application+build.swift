@@ -29,11 +29,15 @@ public struct AppDependencies: Sendable {
     /// when the server's channel is ``GreyHTTP1Channel`` with the same instance and with
     /// `fileRegions` (nil: the router answers every read).
     public var directReads: DirectReads?
+    /// Where the ledger's posting batches run: best the database client's own event loop
+    /// (``EventLoopTaskExecutor``), so that no round trip of a batch waits in line behind
+    /// HTTP work (nil: the shared cooperative pool).
+    public var postingExecutor: (any TaskExecutor)?
 
     public init(
         database: PostgresClient, metrics: HTTPMetrics = HTTPMetrics(registry: PrometheusCollectorRegistry()), logger: Logger,
         apiKeyCache: APIKeyCache = APIKeyCache(), blobs: any BlobStore, signingKeys: SigningKeyRing,
-        fileRegions: FileRegionHandoff? = nil, directReads: DirectReads? = nil
+        fileRegions: FileRegionHandoff? = nil, directReads: DirectReads? = nil, postingExecutor: (any TaskExecutor)? = nil
     ) {
         self.database = database
         self.metrics = metrics
@@ -43,6 +47,7 @@ public struct AppDependencies: Sendable {
         self.signingKeys = signingKeys
         self.fileRegions = fileRegions
         self.directReads = directReads
+        self.postingExecutor = postingExecutor
     }
 }
 
@@ -72,7 +77,7 @@ public func buildRouter(
     let api = router.group()
         .add(middleware: BearerAuthMiddleware(keys: keys))
         .group(context: TenantRequestContext.self)
-    let ledger = Ledger(client: dependencies.database, logger: dependencies.logger)
+    let ledger = Ledger(client: dependencies.database, logger: dependencies.logger, postingExecutor: dependencies.postingExecutor)
     UsersController(users: UserStore(client: dependencies.database, logger: dependencies.logger), ledger: ledger)
         .addRoutes(to: api, catalogue: catalogue)
     WalletsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)

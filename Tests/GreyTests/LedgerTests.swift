@@ -2,6 +2,7 @@ import Audit
 import Database
 import Foundation
 import LedgerLink
+import NIOPosix
 import PostgresNIO
 import Synchronization
 import Tenancy
@@ -18,7 +19,12 @@ import Testing
 
         static func make(_ client: PostgresClient) async throws -> Fixture {
             let key = try await APIKeyStore(client: client, logger: TestDatabase.logger).create(tenantName: "ledger")
-            return Fixture(client: client, ledger: Ledger(client: client, logger: TestDatabase.logger), tenantID: key.key.tenant.id)
+            // Posting batches run on one of the client's event loops, as in `grey serve`.
+            let ledger = Ledger(
+                client: client, logger: TestDatabase.logger,
+                postingExecutor: EventLoopTaskExecutor(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+            )
+            return Fixture(client: client, ledger: ledger, tenantID: key.key.tenant.id)
         }
 
         func makeWallet(_ externalID: String, currency: String = "EUR") async throws -> Wallet {
@@ -169,6 +175,7 @@ import Testing
             }
             // Two ledgers with their own posting queues stand for two Grey processes: a key
             // one of them commits while the other's batch runs makes that batch run again.
+            // The second posts from the shared pool.
             let ledgers = [fixture.ledger, Ledger(client: client, logger: TestDatabase.logger)]
             let results = try await withThrowingTaskGroup(of: StoredResponse.self) { group in
                 for index in 0..<20 {

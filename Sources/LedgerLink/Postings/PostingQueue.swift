@@ -25,13 +25,20 @@ final class PostingQueue: Sendable {
     private let client: PostgresClient
     private let logger: Logger
     private let runnerLimit: Int
+    private let runnerExecutor: (any TaskExecutor)?
 
-    /// - Parameter runners: batches in flight at once. Batches lock their accounts in one
-    ///   global order, so any number is deadlock-free; one already saturates a small machine.
-    init(client: PostgresClient, logger: Logger, runners: Int = 1) {
+    /// - Parameters:
+    ///   - runners: batches in flight at once. Batches lock their accounts in one global
+    ///     order, so any number is deadlock-free. With two, one batch's statements run
+    ///     while the other waits for its commit or for Grey.
+    ///   - executor: where the runners run (``EventLoopTaskExecutor`` on the database
+    ///     client's event loop, say); nil runs them in the shared cooperative pool, where
+    ///     each of a batch's round trips waits in line behind the HTTP requests' work.
+    init(client: PostgresClient, logger: Logger, runners: Int = 2, executor: (any TaskExecutor)? = nil) {
         self.client = client
         self.logger = logger
         self.runnerLimit = max(1, runners)
+        self.runnerExecutor = executor
     }
 
     /// Posts `request` in the next batch and returns once that batch has committed.
@@ -48,7 +55,7 @@ final class PostingQueue: Sendable {
                 return true
             }
             if startsRunner {
-                Task { await self.run() }
+                Task(executorPreference: runnerExecutor) { await self.run() }
             }
         }
     }

@@ -1,7 +1,9 @@
+import Database
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOPosix
 import PostgresNIO
 import Server
 import Signing
@@ -69,7 +71,8 @@ struct TestApp {
                 dependencies: AppDependencies(
                     database: client, logger: TestDatabase.logger,
                     blobs: blobs, signingKeys: Self.signingKeys, fileRegions: live ? fileRegions : nil,
-                    directReads: live ? directReads : nil
+                    directReads: live ? directReads : nil,
+                    postingExecutor: EventLoopTaskExecutor(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
                 ),
                 catalogue: catalogue
             ),
