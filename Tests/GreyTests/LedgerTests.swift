@@ -160,6 +160,52 @@ import Testing
         }
     }
 
+    /// Entries reference their account and their transaction (checked once per statement,
+    /// not per row), and accounts, which entries reference, are never removed.
+    @Test func entriesNeedTheirAccountAndTransactionAndAccountsStay() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await Fixture.make(client)
+            let wallet = try await fixture.makeWallet("frank")
+            let tenant = fixture.tenantID
+            func sqlState(_ sql: String) async -> String? {
+                do {
+                    try await client.withTransaction(logger: TestDatabase.logger) { connection in
+                        for statement in sql.split(separator: ";") {
+                            try await connection.query(PostgresQuery(unsafeSQL: String(statement)), logger: TestDatabase.logger)
+                        }
+                    }
+                    return nil
+                } catch {
+                    let psql = (error as? PostgresTransactionError)?.closureError as? PSQLError ?? error as? PSQLError
+                    return psql?.serverInfo?[.sqlState] ?? "\(error)"
+                }
+            }
+            let known = Identifier.makeUUID(), unknown = Identifier.makeUUID()
+            let transaction = "INSERT INTO transactions (tenant_id, id, type, currency, amount) VALUES ('\(tenant)', '\(known)', 'journal', 'EUR', 5)"
+            func entries(account: UUID, transaction: UUID) -> String {
+                """
+                INSERT INTO entries (tenant_id, account_id, transaction_id, sequence, line, direction, amount, currency, balance_after, allow_negative)
+                VALUES ('\(tenant)', '\(account)', '\(transaction)', 1, 1, 'credit', 5, 'EUR', 5, false),
+                       ('\(tenant)', '\(account)', '\(transaction)', 2, 2, 'debit', 5, 'EUR', 0, false)
+                """
+            }
+            // 23503: foreign_key_violation.
+            #expect(await sqlState(transaction + ";" + entries(account: wallet.id, transaction: unknown)) == "23503")
+            #expect(await sqlState(transaction + ";" + entries(account: unknown, transaction: known)) == "23503")
+            #expect(await sqlState(transaction + ";" + entries(account: wallet.id, transaction: known)) == nil)
+            // An account, even one without entries, is never removed, nor is its key changed.
+            let unused = try await fixture.makeWallet("grace")
+            for statement in [
+                "DELETE FROM wallets WHERE id = '\(unused.id)'; DELETE FROM accounts WHERE id = '\(unused.id)'",
+                "UPDATE accounts SET id = '\(unknown)' WHERE id = '\(unused.id)'",
+                "TRUNCATE accounts CASCADE",
+            ] {
+                #expect(await sqlState(statement) == "42501", "\(statement) must fail")
+            }
+            #expect(try await fixture.balance(wallet) == 0)
+        }
+    }
+
     @Test func oneIdempotencyKeyRunsOnceUnderConcurrency() async throws {
         try await TestDatabase.withClient { client in
             let fixture = try await Fixture.make(client)
