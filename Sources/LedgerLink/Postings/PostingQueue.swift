@@ -12,6 +12,10 @@ import Synchronization
 /// ``BatchPoster`` and, only after the commit, answers each request. Requests that arrive
 /// meanwhile form the next batch. If a batch fails as a whole, its requests are posted one
 /// by one, so one request can never fail another.
+///
+/// With a batch in flight, another runner takes only the requests that touch none of its
+/// accounts; the others wait for the next batch. So the batches of one queue never wait
+/// for each other's row locks, and requests on one account keep their order.
 final class PostingQueue: Sendable {
     /// The most requests posted in one database transaction.
     static let maximumBatch = 256
@@ -19,6 +23,8 @@ final class PostingQueue: Sendable {
     private struct State {
         var waiting: [PostingJob] = []
         var runners = 0
+        /// The accounts of the batches in flight, which those batches lock.
+        var busyAccounts: Set<AccountKey> = []
     }
 
     private let state = Mutex(State())
@@ -61,22 +67,29 @@ final class PostingQueue: Sendable {
     }
 
     private func run() async {
-        while let batch = nextBatch() {
+        var finished: Set<AccountKey> = []
+        while let (batch, accounts) = nextBatch(after: finished) {
             await post(batch)
+            finished = accounts
         }
     }
 
-    /// The next requests to post, or nil (and one runner fewer) when none wait.
-    private func nextBatch() -> [PostingJob]? {
+    /// Frees the accounts of the batch this runner `finished`, then takes the next requests
+    /// to post (``BatchSelection``): none that touches an account of a batch still in
+    /// flight. Nil (and one runner fewer) when no request can be taken.
+    private func nextBatch(after finished: Set<AccountKey>) -> (jobs: [PostingJob], accounts: Set<AccountKey>)? {
         state.withLock { state in
-            guard !state.waiting.isEmpty else {
+            state.busyAccounts.subtract(finished)
+            let selection = BatchSelection(from: state.waiting, busy: state.busyAccounts, limit: Self.maximumBatch) { job in
+                job.request.accountIDs.map { AccountKey(tenantID: job.tenantID, accountID: $0) }
+            }
+            guard !selection.taken.isEmpty else {
                 state.runners -= 1
                 return nil
             }
-            let count = min(state.waiting.count, Self.maximumBatch)
-            let batch = Array(state.waiting.prefix(count))
-            state.waiting.removeFirst(count)
-            return batch
+            state.waiting = selection.left
+            state.busyAccounts.formUnion(selection.accounts)
+            return (selection.taken, selection.accounts)
         }
     }
 
