@@ -1,5 +1,6 @@
 import Database
 import Foundation
+import Glibc
 import PostgresNIO
 import Testing
 
