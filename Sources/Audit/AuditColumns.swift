@@ -1,4 +1,5 @@
 public import Foundation
+import Database
 import PostgresNIO
 
 /// Events laid out as one array per column, for a single `INSERT ... SELECT FROM unnest(...)`
@@ -29,9 +30,20 @@ public struct AuditColumns: Sendable {
 
     public var isEmpty: Bool { tenantIDs.isEmpty }
 
-    private static func json(_ event: AuditEvent) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(event.details), as: UTF8.self)) ?? "{}"
+    /// The details as a JSON object with sorted keys, written by hand (``JSONBytes``): a
+    /// posting batch writes one per transaction inside the posting runner, where
+    /// Foundation's encoder cost a twentieth of the server's CPU. The database stores it
+    /// as jsonb, and the chain hashes jsonb's own text of it.
+    static func json(_ event: AuditEvent) -> String {
+        var json = JSONBytes(capacity: 96)
+        json.raw("{")
+        for (index, key) in event.details.keys.sorted().enumerated() {
+            if index > 0 { json.raw(",") }
+            json.string(key)
+            json.raw(":")
+            json.string(event.details[key]!)
+        }
+        json.raw("}")
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 }

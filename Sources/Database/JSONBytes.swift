@@ -1,23 +1,24 @@
-/// A JSON text built by hand, for the one body on the hot path of every posting (a
-/// transaction, ``TransactionBody/jsonBytes()``): Foundation's encoder was a tenth of the
-/// server's CPU there, inside the posting runner that every transfer waits for. It writes
-/// what `JSONEncoder.api` writes for the same values, byte for byte (`JSONBytesTests`).
-struct JSONBytes {
-    private(set) var bytes: [UInt8] = []
+/// A JSON text built by hand, for what every posting writes inside the posting runner
+/// that every transfer waits for: its transaction's body (`TransactionBody.jsonBytes()`)
+/// and its audit event's details. Foundation's encoder was a tenth of the server's CPU
+/// there. It writes what `JSONEncoder.api` writes for the same values, byte for byte
+/// (`JSONBytesTests`).
+public struct JSONBytes {
+    public private(set) var bytes: [UInt8] = []
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
     /// Bytes that are JSON already: punctuation and quoted key names.
-    mutating func raw(_ text: StaticString) {
+    public mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func integer(_ value: Int64) {
+    public mutating func integer(_ value: Int64) {
         bytes.append(contentsOf: String(value).utf8)
     }
 
     /// `value` quoted, escaped as Foundation's encoder does (slashes left as they are).
-    mutating func string(_ value: String) {
+    public mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
@@ -39,7 +40,7 @@ struct JSONBytes {
     }
 
     /// A string, or `null`.
-    mutating func optionalString(_ value: String?) {
+    public mutating func optionalString(_ value: String?) {
         if let value { string(value) } else { raw("null") }
     }
 

@@ -1,3 +1,4 @@
+@testable import Audit
 import Database
 import Foundation
 @testable import LedgerLink
@@ -43,6 +44,24 @@ import Testing
             let written = body.jsonBytes()
             #expect(written == expected, "\(String(decoding: written, as: UTF8.self)) != \(String(decoding: expected, as: UTF8.self))")
             if written != expected { return }
+        }
+    }
+
+    /// An audit event's details, written by hand, read back as the same strings whatever
+    /// their text, with the keys in sorted order.
+    @Test func auditDetailsReadBackAsTheyWere() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            var details: [String: String] = [:]
+            for _ in 0..<Int.random(in: 0...5, using: &generator) {
+                details[Self.randomText(&generator)] = Self.randomText(&generator)
+            }
+            let event = AuditEvent(tenantID: UUID(), action: "transaction.posted", subjectType: "transaction", subjectID: "txn_1", actor: .system, details: details)
+            let text = AuditColumns.json(event)
+            #expect(try JSONDecoder().decode([String: String].self, from: Data(text.utf8)) == details, "\(text)")
+            let keys = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String]
+            #expect(keys.map { Set($0.keys) } == Set(details.keys))
+            #expect(text.hasPrefix("{") && text.hasSuffix("}"))
         }
     }
 }
