@@ -37,11 +37,11 @@ public struct AuditColumns: Sendable {
     static func json(_ event: AuditEvent) -> String {
         var json = JSONBytes(capacity: 96)
         json.raw("{")
-        for (index, key) in event.details.keys.sorted().enumerated() {
+        for (index, detail) in event.details.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { json.raw(",") }
-            json.string(key)
+            json.string(detail.key)
             json.raw(":")
-            json.string(event.details[key]!)
+            json.string(detail.value)
         }
         json.raw("}")
         return String(decoding: json.bytes, as: UTF8.self)

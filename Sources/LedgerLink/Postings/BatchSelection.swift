@@ -12,9 +12,15 @@ struct BatchSelection<Job> {
 
     init(from waiting: [Job], busy: Set<AccountKey>, limit: Int, accounts touched: (Job) -> [AccountKey]) {
         var blocked = busy
-        for job in waiting {
+        for (position, job) in waiting.enumerated() {
+            // Once the batch is full, the rest wait as they are, unread: under overload
+            // the queue is long and this runs under the queue's lock.
+            guard taken.count < limit else {
+                left.append(contentsOf: waiting[position...])
+                break
+            }
             let touches = touched(job)
-            if taken.count < limit, !touches.contains(where: blocked.contains) {
+            if !touches.contains(where: blocked.contains) {
                 taken.append(job)
                 accounts.formUnion(touches)
             } else {
