@@ -93,6 +93,11 @@ import Testing
         }
     }
 
+    /// PostgreSQL's error behind a failed query or transaction.
+    static func serverError(_ error: any Error) -> PSQLError? {
+        (error as? PostgresTransactionError)?.closureError as? PSQLError ?? error as? PSQLError
+    }
+
     @Test func postedEntriesCannotBeChangedOrRemoved() async throws {
         try await TestDatabase.withClient { client in
             let fixture = try await Fixture.make(client)
@@ -138,8 +143,7 @@ import Testing
                     }
                     return nil
                 } catch {
-                    let psql = (error as? PostgresTransactionError)?.closureError as? PSQLError ?? error as? PSQLError
-                    return psql?.serverInfo?[.message] ?? "\(error)"
+                    return Self.serverError(error)?.serverInfo?[.message] ?? "\(error)"
                 }
             }
             // One credit and no debit.
@@ -176,8 +180,7 @@ import Testing
                     }
                     return nil
                 } catch {
-                    let psql = (error as? PostgresTransactionError)?.closureError as? PSQLError ?? error as? PSQLError
-                    return psql?.serverInfo?[.sqlState] ?? "\(error)"
+                    return Self.serverError(error)?.serverInfo?[.sqlState] ?? "\(error)"
                 }
             }
             let known = Identifier.makeUUID(), unknown = Identifier.makeUUID()
