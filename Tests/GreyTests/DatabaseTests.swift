@@ -159,3 +159,38 @@ import Testing
         }
     }
 }
+
+@Suite struct ReusedStatementTests {
+    enum Doubled: ReusedStatement {
+        static let name = "grey_test_doubled"
+        static let sql = query([]).sql
+        static func query(_ values: [Int64]) -> PostgresQuery { "SELECT v * 2 FROM unnest(\(values)) AS u(v) ORDER BY v" }
+    }
+
+    /// Each call binds other values to the one statement the connection prepared at the first.
+    @Test func isPreparedOnceAndRunsWithEachCallsValues() async throws {
+        try await TestDatabase.withClient { client in
+            try await client.withConnection { connection in
+                var results: [[Int64]] = []
+                for values in [[1, 2, 3], [], [20]] as [[Int64]] {
+                    var doubled: [Int64] = []
+                    for try await row in try await connection.run(Doubled.query(values), as: Doubled.self, logger: TestDatabase.logger) {
+                        doubled.append(try row.decode(Int64.self))
+                    }
+                    results.append(doubled)
+                }
+                #expect(results == [[2, 4, 6], [], [40]])
+
+                let prepared = try await connection.query(
+                    "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements WHERE name = \(Doubled.name)",
+                    logger: TestDatabase.logger
+                )
+                var found: [(String, Int64)] = []
+                for try await row in prepared.decode((String, Int64).self) { found.append(row) }
+                #expect(found.count == 1)
+                #expect(found.first?.0 == Doubled.sql)
+                #expect(found.first?.1 == 3)
+            }
+        }
+    }
+}

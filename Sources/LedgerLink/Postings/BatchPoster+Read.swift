@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import PostgresNIO
 
@@ -30,24 +31,14 @@ extension BatchPoster {
         let refs = jobs.compactMap { job in job.request.externalRef.map { (job.tenantID, $0) } }
         let reversed = jobs.compactMap { job in job.request.reversesID.map { (job.tenantID, $0) } }
 
-        let rows = try await connection.query(
-            """
-            SELECT kind, tenant_id, id, label, other_id, currency, allow_negative, status, sequence, balance,
-                   digest, response_status, response_body, at_microseconds
-            FROM ledger_read_batch(
-                \(keys.map(\.tenantID)), \(keys.map(\.key)),
-                \(accounts.map(\.tenantID)), \(accounts.map(\.accountID)),
-                \(refs.map(\.0)), \(refs.map(\.1)),
-                \(reversed.map(\.0)), \(reversed.map(\.1))
-            )
-            """,
-            logger: logger
+        let rows = try await connection.run(
+            BatchRead.query(keys: keys, accounts: accounts, refs: refs, reversed: reversed), as: BatchRead.self, logger: logger
         )
         var snapshot = BatchSnapshot()
-        for try await row in rows.decode(
-            (String, UUID?, UUID?, String?, UUID?, String?, Bool?, String?, Int64?, Int64?, ByteBuffer?, Int?, ByteBuffer?, Int64?).self
-        ) {
-            let (kind, tenantID, id, label, otherID, currency, allowsNegative, status, sequence, balance, digest, responseStatus, body, at) = row
+        for try await row in rows {
+            let (kind, tenantID, id, label, otherID, currency, allowsNegative, status, sequence, balance, digest, responseStatus, body, at) = try row.decode(
+                (String, UUID?, UUID?, String?, UUID?, String?, Bool?, String?, Int64?, Int64?, ByteBuffer?, Int?, ByteBuffer?, Int64?).self
+            )
             switch kind {
             case "k":
                 guard let tenantID, let label, let digest, let responseStatus, let body else { continue }
@@ -74,5 +65,25 @@ extension BatchPoster {
             }
         }
         return snapshot
+    }
+}
+
+/// The batch's one reading statement, `ledger_read_batch` (migration 0006), prepared once
+/// per connection.
+enum BatchRead: ReusedStatement {
+    static let name = "grey_ledger_batch_read"
+    static let sql = query(keys: [], accounts: [], refs: [], reversed: []).sql
+
+    static func query(keys: [ClaimKey], accounts: [AccountKey], refs: [(UUID, String)], reversed: [(UUID, UUID)]) -> PostgresQuery {
+        """
+        SELECT kind, tenant_id, id, label, other_id, currency, allow_negative, status, sequence, balance,
+               digest, response_status, response_body, at_microseconds
+        FROM ledger_read_batch(
+            \(keys.map(\.tenantID)), \(keys.map(\.key)),
+            \(accounts.map(\.tenantID)), \(accounts.map(\.accountID)),
+            \(refs.map(\.0)), \(refs.map(\.1)),
+            \(reversed.map(\.0)), \(reversed.map(\.1))
+        )
+        """
     }
 }

@@ -92,11 +92,26 @@ struct BatchPoster {
         on connection: PostgresConnection
     ) async throws {
         guard !transactions.isEmpty || !responses.isEmpty else { return }
+        let rows = try await connection.run(
+            BatchWrite.query(transactions, responses: responses, audit: audit, createdAt: microseconds), as: BatchWrite.self, logger: logger
+        )
+        for try await row in rows where try row.decode(Int.self) != responses.count {
+            throw ConcurrentWriteConflict("an Idempotency-Key of this batch was committed by another transaction meanwhile")
+        }
+    }
+}
+
+/// The batch's one writing statement (see ``BatchPoster``), prepared once per connection.
+enum BatchWrite: ReusedStatement {
+    static let name = "grey_ledger_batch_write"
+    static let sql = query([], responses: [], audit: AuditColumns([]), createdAt: 0).sql
+
+    /// The statement for these rows: its text is the same for every batch.
+    static func query(_ transactions: [PlannedTransaction], responses: [KeyedResponse], audit: AuditColumns, createdAt microseconds: Int64) -> PostgresQuery {
         let noReversal = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         let lines = transactions.flatMap { transaction in transaction.entries.enumerated().map { (transaction, $0.element, $0.offset + 1) } }
         // The entries are checked together when the statement ends (chain and balance).
-        let rows = try await connection.query(
-            """
+        return """
             WITH moment AS (
                 SELECT timestamptz 'epoch' + \(microseconds) * interval '1 microsecond' AS at
             ), added AS (
@@ -135,12 +150,7 @@ struct BatchPoster {
                 RETURNING 1
             )
             SELECT count(*) FROM stored
-            """,
-            logger: logger
-        )
-        for try await count in rows.decode(Int.self) where count != responses.count {
-            throw ConcurrentWriteConflict("an Idempotency-Key of this batch was committed by another transaction meanwhile")
-        }
+            """
     }
 }
 
