@@ -22,7 +22,14 @@ public struct TenantRequestContext: ChildRequestContext {
 
     /// Throws 403 `forbidden` unless the key carries `scope`.
     public func require(_ scope: Scope) throws {
-        guard apiKey.allows(scope) else {
+        try apiKey.require(scope)
+    }
+}
+
+extension APIKey {
+    /// Throws 403 `forbidden` unless the key carries `scope`.
+    func require(_ scope: Scope) throws {
+        guard allows(scope) else {
             throw APIError(status: .forbidden, code: "forbidden", detail: "This API key lacks the '\(scope.rawValue)' scope.")
         }
     }

@@ -20,54 +20,68 @@ struct TransactionsController {
     }
     struct Reverse: Decodable { var memo: String? }
 
+    /// The money-moving POSTs whose path is fixed, by path: the router's routes, and what
+    /// ``DirectPostings`` answers on the connection.
+    func fixedPostings() -> [String: @Sendable (PostingCall) async throws -> PostingAnswer] {
+        let ledger = ledger
+        let posting = IdempotentPosting(ledger: ledger)
+        return [
+            "/v1/transactions/fund": { call in
+                try await posting.post(call, as: Fund.self) { input in
+                    try await ledger.planFund(
+                        tenantID: call.tenantID, walletID: try walletID(input.walletId), amount: try input.amount.validated(),
+                        externalRef: try text(input.externalRef, "externalRef", required: true)!
+                    )
+                }
+            },
+            "/v1/transactions/spend": { call in
+                try await posting.post(call, as: Spend.self) { input in
+                    try await ledger.planSpend(
+                        tenantID: call.tenantID, walletID: try walletID(input.walletId), amount: try input.amount.validated(),
+                        memo: try text(input.memo, "memo", limit: 1000)
+                    )
+                }
+            },
+            "/v1/transactions/bonus": { call in
+                try await posting.post(call, as: Bonus.self) { input in
+                    try await ledger.planBonus(
+                        tenantID: call.tenantID, walletID: try walletID(input.walletId), amount: try input.amount.validated(),
+                        reason: try text(input.reason, "reason", limit: 1000, required: true)!
+                    )
+                }
+            },
+            "/v1/transactions/transfer": { call in
+                try await posting.post(call, as: Transfer.self) { input in
+                    try await ledger.planTransfer(
+                        tenantID: call.tenantID, from: try walletID(input.fromWalletId), to: try walletID(input.toWalletId),
+                        amount: try input.amount.validated(), memo: try text(input.memo, "memo", limit: 1000)
+                    )
+                }
+            },
+            "/v1/transactions": { call in
+                try await posting.post(call, as: Journal.self) { input in
+                    var lines: [Posting] = []
+                    for (index, line) in input.entries.enumerated() {
+                        guard let account = parseAccountID(line.accountId) else { throw APIError.notFound("No account with id '\(line.accountId.prefix(80))'.") }
+                        lines.append(Posting(accountID: account, direction: line.direction, amount: try line.amount.validated("entries[\(index)].amount")))
+                    }
+                    guard Set(lines.map(\.accountID)).count == lines.count else {
+                        throw APIError.invalidRequest("Each account may appear once in a transaction's entries.")
+                    }
+                    return try await ledger.planJournal(
+                        tenantID: call.tenantID, lines: lines, memo: try text(input.memo, "memo", limit: 1000),
+                        externalRef: try text(input.externalRef, "externalRef")
+                    )
+                }
+            },
+        ]
+    }
+
     func addRoutes(to group: RouterGroup<TenantRequestContext>, catalogue: RouteCatalogue) {
         let posting = IdempotentPosting(ledger: ledger)
-        group.route(.post, "/v1/transactions/fund", in: catalogue) { request, context in
-            try await posting.respond(to: request, context: context, as: Fund.self) { input in
-                try await ledger.planFund(
-                    tenantID: context.tenant.id, walletID: try walletID(input.walletId), amount: try input.amount.validated(),
-                    externalRef: try text(input.externalRef, "externalRef", required: true)!
-                )
-            }
-        }
-        group.route(.post, "/v1/transactions/spend", in: catalogue) { request, context in
-            try await posting.respond(to: request, context: context, as: Spend.self) { input in
-                try await ledger.planSpend(
-                    tenantID: context.tenant.id, walletID: try walletID(input.walletId), amount: try input.amount.validated(),
-                    memo: try text(input.memo, "memo", limit: 1000)
-                )
-            }
-        }
-        group.route(.post, "/v1/transactions/bonus", in: catalogue) { request, context in
-            try await posting.respond(to: request, context: context, as: Bonus.self) { input in
-                try await ledger.planBonus(
-                    tenantID: context.tenant.id, walletID: try walletID(input.walletId), amount: try input.amount.validated(),
-                    reason: try text(input.reason, "reason", limit: 1000, required: true)!
-                )
-            }
-        }
-        group.route(.post, "/v1/transactions/transfer", in: catalogue) { request, context in
-            try await posting.respond(to: request, context: context, as: Transfer.self) { input in
-                try await ledger.planTransfer(
-                    tenantID: context.tenant.id, from: try walletID(input.fromWalletId), to: try walletID(input.toWalletId),
-                    amount: try input.amount.validated(), memo: try text(input.memo, "memo", limit: 1000)
-                )
-            }
-        }
-        group.route(.post, "/v1/transactions", in: catalogue) { request, context in
-            try await posting.respond(to: request, context: context, as: Journal.self) { input in
-                var lines: [Posting] = []
-                for (index, line) in input.entries.enumerated() {
-                    guard let account = parseAccountID(line.accountId) else { throw APIError.notFound("No account with id '\(line.accountId.prefix(80))'.") }
-                    lines.append(Posting(accountID: account, direction: line.direction, amount: try line.amount.validated("entries[\(index)].amount")))
-                }
-                guard Set(lines.map(\.accountID)).count == lines.count else {
-                    throw APIError.invalidRequest("Each account may appear once in a transaction's entries.")
-                }
-                return try await ledger.planJournal(
-                    tenantID: context.tenant.id, lines: lines, memo: try text(input.memo, "memo", limit: 1000),
-                    externalRef: try text(input.externalRef, "externalRef")
-                )
+        for (path, post) in fixedPostings().sorted(by: { $0.key < $1.key }) {
+            group.route(.post, path, in: catalogue) { request, context in
+                try await posting.respond(to: request, context: context, with: post)
             }
         }
         group.route(.post, "/v1/transactions/{transactionId}/reverse", in: catalogue) { request, context in
