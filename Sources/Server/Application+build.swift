@@ -29,6 +29,10 @@ public struct AppDependencies: Sendable {
     /// when the server's channel is ``GreyHTTP1Channel`` with the same instance and with
     /// `fileRegions` (nil: the router answers every read).
     public var directReads: DirectReads?
+    /// Where the router installs what answers money-moving POSTs on the connection; only
+    /// when the server's channel is ``GreyHTTP1Channel`` with the same instance and with
+    /// `directReads` (nil: the router answers every posting).
+    public var directPostings: DirectPostings?
     /// Where the ledger's posting batches run: best the database client's own event loop
     /// (``EventLoopTaskExecutor``), so that no round trip of a batch waits in line behind
     /// HTTP work (nil: the shared cooperative pool).
@@ -37,7 +41,8 @@ public struct AppDependencies: Sendable {
     public init(
         database: PostgresClient, metrics: HTTPMetrics = HTTPMetrics(registry: PrometheusCollectorRegistry()), logger: Logger,
         apiKeyCache: APIKeyCache = APIKeyCache(), blobs: any BlobStore, signingKeys: SigningKeyRing,
-        fileRegions: FileRegionHandoff? = nil, directReads: DirectReads? = nil, postingExecutor: (any TaskExecutor)? = nil
+        fileRegions: FileRegionHandoff? = nil, directReads: DirectReads? = nil, directPostings: DirectPostings? = nil,
+        postingExecutor: (any TaskExecutor)? = nil
     ) {
         self.database = database
         self.metrics = metrics
@@ -47,6 +52,7 @@ public struct AppDependencies: Sendable {
         self.signingKeys = signingKeys
         self.fileRegions = fileRegions
         self.directReads = directReads
+        self.directPostings = directPostings
         self.postingExecutor = postingExecutor
     }
 }
@@ -81,7 +87,11 @@ public func buildRouter(
     UsersController(users: UserStore(client: dependencies.database, logger: dependencies.logger), ledger: ledger)
         .addRoutes(to: api, catalogue: catalogue)
     WalletsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
-    TransactionsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
+    let transactions = TransactionsController(ledger: ledger)
+    transactions.addRoutes(to: api, catalogue: catalogue)
+    dependencies.directPostings?.install(.ledger(
+        postings: transactions.fixedPostings(), keys: keys, metrics: dependencies.metrics, logger: dependencies.logger
+    ))
     AccountsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
     MerchantsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
     StatementExportController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)
@@ -120,12 +130,15 @@ public func buildApplication(
     let serverName = "grey"
     let directReads = dependencies.directReads ?? DirectReads(serverName: serverName)
     dependencies.directReads = directReads
+    let directPostings = dependencies.directPostings ?? DirectPostings(serverName: serverName)
+    dependencies.directPostings = directPostings
     var app = Application(
         router: buildRouter(configuration: configuration, dependencies: dependencies),
         // A connection that sends nothing for this long is closed, an upload stalled
         // mid-body included (its staging file is then removed).
         server: .greyHTTP1(
-            configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))), fileRegions: fileRegions, directReads: directReads
+            configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))), fileRegions: fileRegions, directReads: directReads,
+            directPostings: directPostings
         ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         services: services,

@@ -5,16 +5,22 @@ import Hummingbird
 import HummingbirdTesting
 import LedgerLink
 import PostgresNIO
+import Server
 import Testing
 
-/// The ledger's HTTP contract, end to end through the real router, posting queue and
-/// PostgreSQL: concurrency, exactly-once writes, validation and every movement.
+/// The ledger's HTTP contract, end to end through a live server (as `grey serve` runs it:
+/// money-moving POSTs with a fixed path are answered on the connection, the rest by the
+/// router), the posting queue and PostgreSQL: concurrency, exactly-once writes, validation
+/// and every movement.
 @Suite struct LedgerHTTPTests {
-    /// Runs `body` with a ledger client of a fresh app, then checks the whole ledger.
+    /// Runs `body` with a ledger client of a fresh live app, then checks that postings were
+    /// answered on the connection and that the whole ledger is sound.
     func withLedger(_ body: @Sendable @escaping (LedgerClient) async throws -> Void) async throws {
         let app = try await TestApp.make()
         let key = try await app.makeKey()
-        try await app.test { client in try await body(LedgerClient(client: client, key: key)) }
+        // AsyncHTTPClient's pool: concurrent requests arrive on several connections at once.
+        try await app.application(live: true).test(.ahc(.http)) { client in try await body(LedgerClient(client: client, key: key)) }
+        #expect(app.directPostings.answeredCount > 0)
         let report = try await PostgresClient.withRunning(configuration: app.database, logger: TestDatabase.logger) { client in
             try await LedgerVerifier(client: client, logger: TestDatabase.logger).verify()
         }

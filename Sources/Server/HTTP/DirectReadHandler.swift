@@ -34,7 +34,7 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The answer to the request whose parts are arriving, written at its end; nil while
     /// a request passed to the router is arriving.
     private var answering: (answer: DirectAnswer, head: HTTPRequestHead, started: NIODeadline)?
-    private var date: (second: Int64, text: String) = (0, "")
+    private var date = DateField()
     /// Whether a request part went to the router since the last read from the socket.
     private var forwardedSinceReadComplete = false
     /// The metric series this connection's direct answers went to: a connection asks for the
@@ -154,7 +154,7 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // What the middleware and Hummingbird add to every answer.
         let requestID = RequestLogMiddleware.acceptedID(head.headers.first(name: "x-request-id")) ?? RequestLogMiddleware.makeID()
         headers.add(name: "X-Request-Id", value: requestID)
-        headers.add(name: "Date", value: currentDate())
+        headers.add(name: "Date", value: date.current())
         if let serverName = reads.serverName { headers.add(name: "Server", value: serverName) }
         let status = HTTPResponseStatus(statusCode: answer.status.code)
         // Counted first: a client may read the count as soon as it has the answer.
@@ -190,12 +190,5 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let made = metrics.series(route: route, method: method.rawValue, status: Int(status))
         series.append((route, method, status, made))
         return made
-    }
-
-    /// The `Date` field, formatted once a second.
-    private func currentDate() -> String {
-        let second = Int64(Date().timeIntervalSince1970)
-        if second != date.second { date = (second, HTTPDate.format(second)) }
-        return date.text
     }
 }

@@ -15,11 +15,14 @@ import NIOHTTP1
 /// - With ``DirectReads``, a ``DirectReadHandler`` just above NIO's decoder answers hot
 ///   signed reads before they reach Hummingbird, and keeps the connection's idle timeout
 ///   and graceful shutdown for every request (Hummingbird's handler then has no timeout).
+/// - With ``DirectPostings`` as well, a ``DirectPostingHandler`` just above that answers
+///   the money-moving POSTs with a fixed path.
 public struct GreyHTTP1Channel: ServerChildChannel {
     public typealias Value = HTTP1Channel.Value
     let base: HTTP1Channel
     let fileRegions: FileRegionHandoff?
     let directReads: DirectReads?
+    let directPostings: DirectPostings?
     /// The idle timeout, kept by ``DirectReadHandler`` when there is one.
     let idleTimeout: TimeAmount?
 
@@ -42,6 +45,10 @@ public struct GreyHTTP1Channel: ServerChildChannel {
                 let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
                 let handler = DirectReadHandler(reads: directReads, answerer: directReads.installed, idleTimeout: idleTimeout)
                 try operations.addHandler(handler, position: .after(decoder))
+                if let directPostings {
+                    let postingHandler = DirectPostingHandler(postings: directPostings, answerer: directPostings.installed)
+                    try operations.addHandler(postingHandler, position: .after(handler))
+                }
             }
             return value
         }
@@ -55,9 +62,11 @@ public struct GreyHTTP1Channel: ServerChildChannel {
 extension HTTPServerBuilder {
     /// HTTP/1.1 through ``GreyHTTP1Channel``: large socket reads, zero-copy file bodies
     /// when `fileRegions` is given, and hot signed reads answered on the connection when
-    /// `directReads` is (the router must be built with the same ones).
+    /// `directReads` is, and money-moving POSTs too when `directPostings` is as well (the
+    /// router must be built with the same ones).
     public static func greyHTTP1(
-        configuration: HTTP1Channel.Configuration, fileRegions: FileRegionHandoff?, directReads: DirectReads? = nil
+        configuration: HTTP1Channel.Configuration, fileRegions: FileRegionHandoff?, directReads: DirectReads? = nil,
+        directPostings: DirectPostings? = nil
     ) -> HTTPServerBuilder {
         .init { responder in
             // With direct reads, the idle timeout is kept below Hummingbird, where every request is seen.
@@ -65,7 +74,7 @@ extension HTTPServerBuilder {
             if directReads != nil { hummingbird.idleTimeout = nil }
             return GreyHTTP1Channel(
                 base: HTTP1Channel(responder: responder, configuration: hummingbird), fileRegions: fileRegions, directReads: directReads,
-                idleTimeout: directReads != nil ? configuration.idleTimeout : nil
+                directPostings: directPostings, idleTimeout: directReads != nil ? configuration.idleTimeout : nil
             )
         }
     }

@@ -34,6 +34,8 @@ struct TestApp {
     let fileRegions = FileRegionHandoff()
     /// Where the live server answers hot signed reads on the connection, as `grey serve` does.
     let directReads = DirectReads()
+    /// Where the live server answers money-moving POSTs on the connection, as `grey serve` does.
+    let directPostings = DirectPostings()
     /// The master key of the `.encrypted` apps.
     static let encryptionKeys = try! EncryptionKeyRing(parsing: "test:" + Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString())
     /// The keys the test apps sign URLs with.
@@ -71,12 +73,15 @@ struct TestApp {
                 dependencies: AppDependencies(
                     database: client, logger: TestDatabase.logger,
                     blobs: blobs, signingKeys: Self.signingKeys, fileRegions: live ? fileRegions : nil,
-                    directReads: live ? directReads : nil,
+                    directReads: live ? directReads : nil, directPostings: live ? directPostings : nil,
                     postingExecutor: EventLoopTaskExecutor(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
                 ),
                 catalogue: catalogue
             ),
-            server: .greyHTTP1(configuration: .init(), fileRegions: live ? fileRegions : nil, directReads: live ? directReads : nil),
+            server: .greyHTTP1(
+                configuration: .init(), fileRegions: live ? fileRegions : nil, directReads: live ? directReads : nil,
+                directPostings: live ? directPostings : nil
+            ),
             services: [client],
             logger: TestDatabase.logger
         )
