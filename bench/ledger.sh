@@ -4,7 +4,9 @@
 # only after its batch commits):
 #   1. POST /v1/transactions/transfer, 64 connections, among 10,000 wallets
 #   2. the same among 10 hot wallets
-#   3. pgbench -N (simple-update TPC-B-like) with 64 clients, on the same cluster
+#   3. pgbench -N (simple-update TPC-B-like) with 64 clients, on the same cluster, run
+#      before, between and after the two: each ratio divides by the mean of the pgbench
+#      runs on either side of its Grey run, since this machine's speed drifts within minutes
 # Usage: bench/ledger.sh [seconds per run, default 30] [connections, default 64] [wallets, default 10000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,23 +36,31 @@ run_wrk() { # wallet file
   echo "$rps $p50 $p99 $non2xx"
 }
 
-read -r spread_rps spread_p50 spread_p99 spread_errors < <(run_wrk "$work/wallets.txt")
-read -r hot_rps hot_p50 hot_p99 hot_errors < <(run_wrk "$work/hot.txt")
-
-verify=$("$grey" ledger verify --data-dir "$work/data" 2>/dev/null | tail -1)
-
 socket_dir="$work/data/postgres/run"
 bin=$(postgres_bin)
 "$bin/psql" -q -h "$socket_dir" -U grey -d postgres -c "CREATE DATABASE bench" >/dev/null
 "$bin/pgbench" -q -i -s 10 -h "$socket_dir" -U grey bench >/dev/null 2>&1
-pg_out=$("$bin/pgbench" -N -n -c "$connections" -j 2 -T "$seconds" -h "$socket_dir" -U grey bench 2>/dev/null)
-pg_tps=$(echo "$pg_out" | awk -F'= ' '/^tps/ {split($2, a, " "); print a[1]}')
-pg_latency=$(echo "$pg_out" | awk -F'= ' '/latency average/ {print $2}')
+run_pgbench() { # prints tps and average latency
+  local out
+  out=$("$bin/pgbench" -N -n -c "$connections" -j 2 -T "$seconds" -h "$socket_dir" -U grey bench 2>/dev/null)
+  echo "$(echo "$out" | awk -F'= ' '/^tps/ {split($2, a, " "); print a[1]}') $(echo "$out" | awk -F'= ' '/latency average/ {print $2}' | tr -d ' ')"
+}
+mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a + b) / 2 }'; }
+
+read -r pg1_tps pg1_latency < <(run_pgbench)
+read -r spread_rps spread_p50 spread_p99 spread_errors < <(run_wrk "$work/wallets.txt")
+read -r pg2_tps pg2_latency < <(run_pgbench)
+read -r hot_rps hot_p50 hot_p99 hot_errors < <(run_wrk "$work/hot.txt")
+read -r pg3_tps pg3_latency < <(run_pgbench)
+
+verify=$("$grey" ledger verify --data-dir "$work/data" 2>/dev/null | tail -1)
 
 printf '\n%-52s %12s %10s %10s %8s\n' "run ($connections connections, ${seconds}s, fsync on)" "transfers/s" "p50" "p99" "non-2xx"
 printf '%-52s %12s %10s %10s %8s\n' "grey transfer, $wallet_count wallets" "$spread_rps" "$spread_p50" "$spread_p99" "$spread_errors"
 printf '%-52s %12s %10s %10s %8s\n' "grey transfer, 10 hot wallets" "$hot_rps" "$hot_p50" "$hot_p99" "$hot_errors"
-printf '%-52s %12s %10s\n' "pgbench -N, same cluster (reference)" "$pg_tps" "avg $pg_latency"
-printf '%-52s %12s\n' "ratio grey/pgbench ($wallet_count wallets)" "$(ratio "$spread_rps" "$pg_tps")"
-printf '%-52s %12s\n' "ratio grey/pgbench (10 hot wallets)" "$(ratio "$hot_rps" "$pg_tps")"
+printf '%-52s %12s %10s\n' "pgbench -N, same cluster, before (reference)" "$pg1_tps" "avg $pg1_latency"
+printf '%-52s %12s %10s\n' "pgbench -N, between" "$pg2_tps" "avg $pg2_latency"
+printf '%-52s %12s %10s\n' "pgbench -N, after" "$pg3_tps" "avg $pg3_latency"
+printf '%-52s %12s\n' "ratio grey/pgbench ($wallet_count wallets)" "$(ratio "$spread_rps" "$(mean "$pg1_tps" "$pg2_tps")")"
+printf '%-52s %12s\n' "ratio grey/pgbench (10 hot wallets)" "$(ratio "$hot_rps" "$(mean "$pg2_tps" "$pg3_tps")")"
 echo "$verify"
