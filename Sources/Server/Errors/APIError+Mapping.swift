@@ -2,11 +2,20 @@ import Audit
 import Hummingbird
 import Ingest
 import LedgerLink
+import Logging
 import NIOCore
 import PostgresNIO
 import Storage
 
 extension APIError {
+    /// The problem to answer `error` with: its client-facing form, or, for an unexpected
+    /// error, a bare 500 after `error` is logged in full on `logger`.
+    static func answering(_ error: any Error, logger: Logger) -> APIError {
+        if let known = mapping(error) { return known }
+        logger.error("unexpected error", metadata: ["error": .string(String(reflecting: error))])
+        return .unexpected
+    }
+
     /// The client-facing form of any error a handler throws; nil when the error is
     /// unexpected (a bug or an outage), which the caller reports as a 500.
     static func mapping(_ error: any Error) -> APIError? {

@@ -1,9 +1,9 @@
 import Database
 import Foundation
 import HTTPTypes
-import Logging
 import NIOCore
 import NIOHTTP1
+import Origin
 
 /// Answers money-moving POSTs with a fixed path on the connection (see ``DirectPostings``).
 ///
@@ -42,7 +42,7 @@ final class DirectPostingHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var waiting: [NIOAny] = []
     /// Whether a read was asked for while a posting was in flight.
     private var readHeld = false
-    private var date = DateField()
+    private var bookkeeping = DirectAnswerBookkeeping()
     /// The posting's task runs on this connection's event loop, not in the shared pool: it
     /// resumes where its answer is written (measured: about 6 % less of Grey's CPU per transfer).
     private var loopExecutor: EventLoopTaskExecutor?
@@ -99,26 +99,22 @@ final class DirectPostingHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     /// The path of a posting answered here, or nil for the router: an HTTP/1.1 POST of one
-    /// of the answerer's paths, with a `Content-Length` within the limit and none of the
-    /// fields that make the router's loop change the connection or the answer.
+    /// of the answerer's paths, with a `Content-Length` within the limit, that leaves the
+    /// connection to the router's loop (``DirectAnswerBookkeeping/leavesConnectionAlone(_:)``).
     private func path(of head: HTTPRequestHead, answerer: DirectPostingAnswerer) -> String? {
-        guard head.version == .http1_1, head.method == .POST, answerer.paths.contains(head.uri),
+        guard head.method == .POST, answerer.paths.contains(head.uri), DirectAnswerBookkeeping.leavesConnectionAlone(head),
               let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), (0...maxBodySize).contains(length),
-              !head.headers.contains(name: "transfer-encoding"), !head.headers.contains(name: "expect"), !head.headers.contains(name: "origin"),
-              head.headers["connection"].allSatisfy({ $0.trimmingCharacters(in: .whitespaces).lowercased() == "keep-alive" })
+              !head.headers.contains(name: "transfer-encoding")
         else { return nil }
         return head.uri
     }
 
     private func post(head: HTTPRequestHead, path: String, body: ByteBuffer, started: NIODeadline, context: ChannelHandlerContext) {
         guard let answerer else { return }
-        func field(_ name: String) -> String? {
-            let values = head.headers[name]
-            return values.isEmpty ? nil : values.joined(separator: ", ")
-        }
+        func field(_ name: String) -> String? { ReadRequest.joined(head.headers[name]) }
         let request = DirectPosting(
             path: path, authorization: field("authorization"), idempotencyKey: field("idempotency-key"), contentType: field("content-type"),
-            requestID: RequestLogMiddleware.acceptedID(head.headers.first(name: "x-request-id")) ?? RequestLogMiddleware.makeID(), body: body
+            requestID: DirectAnswerBookkeeping.requestID(of: head), body: body
         )
         let answered = context.eventLoop.makePromise(of: DirectPostingAnswer.self)
         let executor = loopExecutor ?? EventLoopTaskExecutor(eventLoop: context.eventLoop)
@@ -135,9 +131,7 @@ final class DirectPostingHandler: ChannelDuplexHandler, RemovableChannelHandler 
     ) {
         var headers = HTTPHeaders(answer.fields.map { ($0.name, $0.value) })
         headers.add(name: "Content-Length", value: String(answer.body.count))
-        headers.add(name: "X-Request-Id", value: request.requestID)
-        headers.add(name: "Date", value: date.current())
-        if let serverName = postings.serverName { headers.add(name: "Server", value: serverName) }
+        bookkeeping.addFields(to: &headers, requestID: request.requestID, serverName: postings.serverName)
         let status = HTTPResponseStatus(statusCode: answer.status)
         postings.noteAnswered()
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
@@ -147,15 +141,10 @@ final class DirectPostingHandler: ChannelDuplexHandler, RemovableChannelHandler 
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
 
         let elapsed = Duration.nanoseconds((context.eventLoop.now - started).nanoseconds)
-        answerer.metrics.series(route: request.path, method: method.rawValue, status: answer.status).record(elapsed)
-        if answerer.logsRequests {
-            var logger = answerer.logger
-            logger[metadataKey: "request_id"] = .string(request.requestID)
-            RequestLogMiddleware.log(
-                logger, method: method.rawValue, route: request.path, path: request.path, status: answer.status, elapsed: elapsed,
-                tenant: answer.tenant, keyID: answer.keyID
-            )
-        }
+        bookkeeping.record(
+            method: method, route: request.path, path: request.path, status: answer.status, elapsed: elapsed, requestID: request.requestID,
+            metrics: answerer.metrics, logger: answerer.logger, logsRequests: answerer.logsRequests, tenant: answer.tenant, keyID: answer.keyID
+        )
         resume(context: context)
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import Logging
 import NIOCore
 import NIOHTTP1
 import Origin
@@ -34,12 +33,9 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The answer to the request whose parts are arriving, written at its end; nil while
     /// a request passed to the router is arriving.
     private var answering: (answer: DirectAnswer, head: HTTPRequestHead, started: NIODeadline)?
-    private var date = DateField()
+    private var bookkeeping = DirectAnswerBookkeeping()
     /// Whether a request part went to the router since the last read from the socket.
     private var forwardedSinceReadComplete = false
-    /// The metric series this connection's direct answers went to: a connection asks for the
-    /// same few again and again, and the shared table behind them takes a lock.
-    private var series: [(route: String, method: HTTPMethod, status: UInt, recorder: RequestSeriesRecorder)] = []
 
     init(reads: DirectReads, answerer: DirectReadAnswerer?, idleTimeout: TimeAmount?) {
         self.reads = reads
@@ -129,14 +125,10 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         activity.quiesce(context)
     }
 
-    /// Only HTTP/1.1 GETs and HEADs: requests whose connection the router's loop ends or
-    /// changes (`Connection`), that wait for a go-ahead (`Expect`) or whose answer it shapes
-    /// (`Origin`, for CORS) always go to it. (`Connection: keep-alive` is HTTP/1.1's default.)
+    /// Only GETs and HEADs, of requests that leave the connection to the router's loop
+    /// (``DirectAnswerBookkeeping/leavesConnectionAlone(_:)``).
     static func mayAnswer(_ head: HTTPRequestHead) -> Bool {
-        guard head.version == .http1_1, head.method == .GET || head.method == .HEAD,
-              !head.headers.contains(name: "expect"), !head.headers.contains(name: "origin")
-        else { return false }
-        return head.headers["connection"].allSatisfy { $0.trimmingCharacters(in: .whitespaces).lowercased() == "keep-alive" }
+        (head.method == .GET || head.method == .HEAD) && DirectAnswerBookkeeping.leavesConnectionAlone(head)
     }
 
     /// What a read depends on, read from NIO's fields as the router reads Swift HTTP Types':
@@ -151,11 +143,8 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func respond(_ answer: DirectAnswer, to head: HTTPRequestHead, started: NIODeadline, context: ChannelHandlerContext) {
         var headers = answer.headers
-        // What the middleware and Hummingbird add to every answer.
-        let requestID = RequestLogMiddleware.acceptedID(head.headers.first(name: "x-request-id")) ?? RequestLogMiddleware.makeID()
-        headers.add(name: "X-Request-Id", value: requestID)
-        headers.add(name: "Date", value: date.current())
-        if let serverName = reads.serverName { headers.add(name: "Server", value: serverName) }
+        let requestID = DirectAnswerBookkeeping.requestID(of: head)
+        bookkeeping.addFields(to: &headers, requestID: requestID, serverName: reads.serverName)
         let status = HTTPResponseStatus(statusCode: answer.status.code)
         // Counted first: a client may read the count as soon as it has the answer.
         reads.noteAnswered()
@@ -173,22 +162,9 @@ final class DirectReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
         guard let answerer else { return }
         let elapsed = Duration.nanoseconds((finished - started).nanoseconds)
-        recorder(route: answer.route, method: head.method, status: status.code, metrics: answerer.metrics).record(elapsed)
-        if answerer.logsRequests {
-            var logger = answerer.logger
-            logger[metadataKey: "request_id"] = .string(requestID)
-            RequestLogMiddleware.log(
-                logger, method: head.method.rawValue, route: answer.route, path: String(head.uri.prefix { $0 != "?" }), status: Int(status.code),
-                elapsed: elapsed
-            )
-        }
-    }
-
-    /// The metric series of a direct answer, from this connection's own list when it has it.
-    private func recorder(route: String, method: HTTPMethod, status: UInt, metrics: HTTPMetrics) -> RequestSeriesRecorder {
-        if let known = series.first(where: { $0.status == status && $0.method == method && $0.route == route }) { return known.recorder }
-        let made = metrics.series(route: route, method: method.rawValue, status: Int(status))
-        series.append((route, method, status, made))
-        return made
+        bookkeeping.record(
+            method: head.method, route: answer.route, path: String(head.uri.prefix { $0 != "?" }), status: Int(status.code), elapsed: elapsed,
+            requestID: requestID, metrics: answerer.metrics, logger: answerer.logger, logsRequests: answerer.logsRequests
+        )
     }
 }

@@ -25,12 +25,9 @@ extension DirectPostingAnswerer {
                     if answer.replayed { fields.append(("Idempotent-Replayed", "true")) }
                     return DirectPostingAnswer(status: answer.stored.status, fields: fields, body: answer.stored.body, tenant: trace?.tenant, keyID: trace?.keyID)
                 } catch {
-                    let problem = APIError.mapping(error) ?? {
-                        var logger = logger
-                        logger[metadataKey: "request_id"] = .string(request.requestID)
-                        logger.error("unexpected error", metadata: ["error": .string(String(reflecting: error))])
-                        return .unexpected
-                    }()
+                    var logger = logger
+                    logger[metadataKey: "request_id"] = .string(request.requestID)
+                    let problem = APIError.answering(error, logger: logger)
                     var fields = problem.headers.map { (name: $0.name.rawName, value: $0.value) }
                     fields.append(("Content-Type", "application/problem+json"))
                     return DirectPostingAnswer(

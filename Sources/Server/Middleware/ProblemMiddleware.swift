@@ -17,13 +17,7 @@ public struct ProblemMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            var problem: APIError
-            if let known = APIError.mapping(error) {
-                problem = known
-            } else {
-                context.logger.error("unexpected error", metadata: ["error": .string(String(reflecting: error))])
-                problem = .unexpected
-            }
+            var problem = APIError.answering(error, logger: context.logger)
             if problem.status == .notFound, context.endpointPath == nil || context.endpointPath == "NotFound" {
                 let allowed = routes.allowedMethods(forPath: request.uri.path)
                 if !allowed.isEmpty { problem = .methodNotAllowed(request.method, allowed: allowed) }
