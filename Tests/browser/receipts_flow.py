@@ -19,7 +19,7 @@ import time
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -63,8 +63,10 @@ class Page:
         self.screenshots = screenshots
 
     def until(self, predicate, what, timeout=WAIT):
+        # An element the page re-rendered between finding and probing it is "not yet".
+        wait = WebDriverWait(self.driver, timeout, poll_frequency=0.25, ignored_exceptions=(StaleElementReferenceException,))
         try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.25).until(lambda _: predicate())
+            return wait.until(lambda _: predicate())
         except TimeoutException:
             notice = self.js("const n = document.getElementById('notice'); return n && !n.hidden ? n.textContent : ''")
             uploads = self.js("return Array.from(document.querySelectorAll('#uploads li'), li => li.textContent).join(' | ')")
