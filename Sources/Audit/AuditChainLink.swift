@@ -16,10 +16,10 @@ struct ChainedFields: Sendable {
     /// The stored jsonb's text, which PostgreSQL prints the same way every time.
     var details: String
 
-    /// The columns a query selects to fill this, in this order.
+    /// The columns a query selects to fill this, in this order, from `audit_events e`.
     static let selectList = """
-        id, tenant_id, (extract(epoch FROM occurred_at) * 1000000)::bigint, action, subject_type, subject_id,
-        key_id, request_id, details::text
+        e.id, e.tenant_id, (extract(epoch FROM e.occurred_at) * 1000000)::bigint, e.action, e.subject_type, e.subject_id,
+        e.key_id, e.request_id, e.details::text
         """
 }
 

@@ -30,9 +30,11 @@ public struct AuditLog: Sendable {
         let before = try cursor.map(Self.decodeCursor) ?? Int64.max
         let rows = try await client.query(
             """
-            SELECT id, occurred_at, action, subject_type, subject_id, key_id, request_id, details::text, sequence, previous_hash, hash
-            FROM audit_events WHERE tenant_id = \(tenantID) AND id < \(before)
-            ORDER BY id DESC LIMIT \(limit + 1)
+            SELECT e.id, e.occurred_at, e.action, e.subject_type, e.subject_id, e.key_id, e.request_id, e.details::text,
+                l.sequence, l.previous_hash, l.hash
+            FROM audit_events e LEFT JOIN audit_links l ON l.event_id = e.id AND l.tenant_id = e.tenant_id
+            WHERE e.tenant_id = \(tenantID) AND e.id < \(before)
+            ORDER BY e.id DESC LIMIT \(limit + 1)
             """,
             logger: logger
         )
@@ -56,10 +58,17 @@ public struct AuditLog: Sendable {
     /// How many recorded events wait for the sealer, and the age of the oldest in seconds
     /// (0 when none): for the operations metrics.
     public func backlog() async throws -> (events: Int, oldestSeconds: Double) {
-        let rows = try await client.query(
+        try await client.withConnection { try await Self.backlog(on: $0, logger: logger) }
+    }
+
+    /// The events behind the sealer's position: committed and waiting, or held back by a
+    /// transaction still open (see ``AuditSealer``).
+    static func backlog(on connection: PostgresConnection, logger: Logger) async throws -> (events: Int, oldestSeconds: Double) {
+        let rows = try await connection.query(
             """
-            SELECT count(*), coalesce(extract(epoch FROM now() - min(occurred_at))::float8, 0)
-            FROM audit_events WHERE sequence IS NULL
+            SELECT count(*), coalesce(extract(epoch FROM now() - min(e.occurred_at))::float8, 0)
+            FROM audit_events e
+            WHERE (e.writer_xid, e.id) > (SELECT writer_xid, event_id FROM audit_sealer_position)
             """,
             logger: logger
         )

@@ -3,12 +3,16 @@ public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
 
-/// Links committed events into their tenant's chain (see migration 0010), in batches,
-/// every ``pollInterval`` (a second by default). It polls rather than listening for a
-/// NOTIFY: PostgreSQL serialises the commits of notifying transactions on one lock, which
-/// every posting batch would then take (migration 0011). One sealer works at a time across
-/// every Grey process: a batch runs under a transaction-level advisory lock, so two never
-/// extend a chain at once.
+/// Links committed events into their tenant's chain (see migrations 0010 and 0014), in
+/// batches, every ``pollInterval`` (a second by default). It appends a row to
+/// `audit_links` per event and never rewrites the event. It takes events in the order of
+/// the transactions that wrote them, and only those whose writer had ended when it looked,
+/// so none can commit behind the point it has reached (`audit_sealer_position`).
+///
+/// It polls rather than listening for a NOTIFY: PostgreSQL serialises the commits of
+/// notifying transactions on one lock, which every posting batch would then take
+/// (migration 0011). One sealer works at a time across every Grey process: a batch runs
+/// under a transaction-level advisory lock, so two never extend a chain at once.
 public struct AuditSealer: Service {
     /// The advisory lock that makes sealing single-file ("audit" in ASCII).
     static let lockKey: Int64 = 0x6175_6469_74
@@ -29,7 +33,7 @@ public struct AuditSealer: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    _ = try await sealPending(waitingForOthers: false)
+                    _ = try await sealPending(waitingForOthers: false, patience: .zero)
                 } catch {
                     logger.warning("sealing audit events failed; retrying at the next round", metadata: ["error": "\(String(reflecting: error))"])
                 }
@@ -38,20 +42,36 @@ public struct AuditSealer: Service {
         }
     }
 
-    /// Seals every committed event not yet in a chain and returns how many it sealed.
-    /// When another process is sealing, returns 0 at once, or waits its turn when
-    /// `waitingForOthers` (as `grey audit verify` does).
+    /// Seals every event committed before the call and returns how many it sealed. An event
+    /// waits behind every writer that began before it (see the type's notes), so this waits
+    /// up to `patience` for writers still open at the call to end. When another process is
+    /// sealing, returns 0 at once, or waits its turn when `waitingForOthers` (as
+    /// `grey audit verify` does).
     @discardableResult
-    public func sealPending(waitingForOthers: Bool = true) async throws -> Int {
+    public func sealPending(waitingForOthers: Bool = true, patience: Duration = .seconds(10)) async throws -> Int {
+        let deadline = ContinuousClock.now + patience
+        let horizon = try await nextTransactionID()
         var total = 0
         while true {
-            let sealed = try await sealBatch(waitingForOthers: waitingForOthers)
+            let (sealed, caughtUp) = try await sealBatch(waitingForOthers: waitingForOthers, horizon: horizon)
             total += sealed
-            if sealed < Self.batchSize { return total }
+            if sealed == Self.batchSize { continue }
+            if caughtUp || ContinuousClock.now >= deadline { return total }
+            try await Task.sleep(for: .milliseconds(10))
         }
     }
 
-    private func sealBatch(waitingForOthers: Bool) async throws -> Int {
+    /// The first transaction id not yet given out: every writer that committed before now
+    /// has a lower one.
+    private func nextTransactionID() async throws -> String {
+        let rows = try await client.query("SELECT pg_snapshot_xmax(pg_current_snapshot())::text", logger: logger)
+        for try await id in rows.decode(String.self) { return id }
+        return "0"  // no row (never so): wait for no one
+    }
+
+    /// Seals up to ``batchSize`` events. `caughtUp` when every writer below `horizon` had
+    /// ended before the events were read, so that every event they wrote is now sealed.
+    private func sealBatch(waitingForOthers: Bool, horizon: String) async throws -> (sealed: Int, caughtUp: Bool) {
         try await client.withTransaction(logger: logger) { connection in
             if waitingForOthers {
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
@@ -59,10 +79,15 @@ public struct AuditSealer: Service {
                 let rows = try await connection.query("SELECT pg_try_advisory_xact_lock(\(Self.lockKey))", logger: logger)
                 var locked = false
                 for try await value in rows.decode(Bool.self) { locked = value }
-                guard locked else { return 0 }
+                guard locked else { return (0, true) }
             }
+            var caughtUp = false
+            let rows = try await connection.query(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= \(horizon)::xid8", logger: logger
+            )
+            for try await value in rows.decode(Bool.self) { caughtUp = value }
             let pending = try await pendingEvents(on: connection)
-            guard !pending.isEmpty else { return 0 }
+            guard !pending.isEmpty else { return (0, caughtUp) }
             var heads = try await ChainHead.load(tenants: Array(Set(pending.map(\.tenantID))), on: connection, logger: logger)
             var ids: [Int64] = [], sequences: [Int64] = [], previous: [ByteBuffer] = [], hashes: [ByteBuffer] = []
             for fields in pending {
@@ -77,9 +102,15 @@ public struct AuditSealer: Service {
             }
             try await connection.query(
                 """
-                UPDATE audit_events a SET sequence = s.sequence, previous_hash = s.previous_hash, hash = s.hash
-                FROM unnest(\(ids), \(sequences), \(previous), \(hashes)) AS s(id, sequence, previous_hash, hash)
-                WHERE a.id = s.id
+                INSERT INTO audit_links (event_id, tenant_id, sequence, previous_hash, hash)
+                SELECT * FROM unnest(\(ids), \(pending.map(\.tenantID)), \(sequences), \(previous), \(hashes))
+                """,
+                logger: logger
+            )
+            try await connection.query(
+                """
+                UPDATE audit_sealer_position p SET writer_xid = e.writer_xid, event_id = e.id
+                FROM audit_events e WHERE e.id = \(ids.last!)
                 """,
                 logger: logger
             )
@@ -92,14 +123,21 @@ public struct AuditSealer: Service {
                 """,
                 logger: logger
             )
-            return pending.count
+            return (pending.count, caughtUp)
         }
     }
 
-    /// The oldest committed unsealed events, oldest first.
+    /// The next events to seal, in the order of their writers: after the position, and
+    /// written by transactions that had ended when this statement's snapshot was taken (so
+    /// each is committed and visible, or never will be).
     private func pendingEvents(on connection: PostgresConnection) async throws -> [ChainedFields] {
         let rows = try await connection.query(
-            "SELECT \(unescaped: ChainedFields.selectList) FROM audit_events WHERE sequence IS NULL ORDER BY id LIMIT \(Self.batchSize)",
+            """
+            SELECT \(unescaped: ChainedFields.selectList) FROM audit_events e
+            WHERE (e.writer_xid, e.id) > (SELECT writer_xid, event_id FROM audit_sealer_position)
+              AND e.writer_xid < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY e.writer_xid, e.id LIMIT \(Self.batchSize)
+            """,
             logger: logger
         )
         var events: [ChainedFields] = []

@@ -47,32 +47,44 @@ public struct AuditVerifier: Sendable {
         }
         let rows = try await client.query(
             """
-            SELECT \(unescaped: ChainedFields.selectList), sequence, previous_hash, hash
-            FROM audit_events WHERE sequence IS NOT NULL ORDER BY tenant_id, sequence
+            SELECT l.event_id, l.tenant_id, l.sequence, l.previous_hash, l.hash, \(unescaped: ChainedFields.selectList)
+            FROM audit_links l LEFT JOIN audit_events e ON e.id = l.event_id
+            ORDER BY l.tenant_id, l.sequence
             """,
             logger: logger
         )
-        for try await row in rows.decode((Int64, UUID, Int64, String, String, String, UUID?, String?, String, Int64, ByteBuffer, ByteBuffer).self) {
-            let fields = ChainedFields(
-                id: row.0, tenantID: row.1, occurredAtMicroseconds: row.2, action: row.3, subjectType: row.4,
-                subjectID: row.5, keyID: row.6, requestID: row.7, details: row.8
-            )
-            let (sequence, previous, hash) = (row.9, Array(row.10.readableBytesView), Array(row.11.readableBytesView))
-            if fields.tenantID != tenant {
+        for try await row in rows.decode(
+            (Int64, UUID, Int64, ByteBuffer, ByteBuffer, Int64?, UUID?, Int64?, String?, String?, String?, UUID?, String?, String?).self
+        ) {
+            let (eventID, linkTenant, sequence) = (row.0, row.1, row.2)
+            let (previous, hash) = (Array(row.3.readableBytesView), Array(row.4.readableBytesView))
+            if linkTenant != tenant {
                 finishTenant()
-                tenant = fields.tenantID
+                tenant = linkTenant
                 report.tenants += 1
                 expected = ChainHead(sequence: 0, hash: AuditChainLink.genesis)
             }
             report.sealedEvents += 1
+            guard let id = row.5, let eventTenant = row.6, let occurredAt = row.7, let action = row.8,
+                let subjectType = row.9, let subjectID = row.10, let details = row.13
+            else {
+                problem("tenant \(linkTenant): event \(eventID) (sequence \(sequence)) was removed after it was sealed")
+                expected = ChainHead(sequence: sequence, hash: hash)
+                continue
+            }
+            // The event's own tenant goes into the hash: a link in another tenant's chain fails it.
+            let fields = ChainedFields(
+                id: id, tenantID: eventTenant, occurredAtMicroseconds: occurredAt, action: action, subjectType: subjectType,
+                subjectID: subjectID, keyID: row.11, requestID: row.12, details: details
+            )
             if sequence != expected.sequence + 1 {
-                problem("tenant \(fields.tenantID): event \(fields.id) has sequence \(sequence), expected \(expected.sequence + 1)")
+                problem("tenant \(linkTenant): event \(fields.id) has sequence \(sequence), expected \(expected.sequence + 1)")
             }
             if previous != expected.hash {
-                problem("tenant \(fields.tenantID): event \(fields.id) (sequence \(sequence)) does not link to the event before it")
+                problem("tenant \(linkTenant): event \(fields.id) (sequence \(sequence)) does not link to the event before it")
             }
             if AuditChainLink.hash(previous: previous, sequence: sequence, fields: fields) != hash {
-                problem("tenant \(fields.tenantID): event \(fields.id) (sequence \(sequence)) was changed after it was sealed")
+                problem("tenant \(linkTenant): event \(fields.id) (sequence \(sequence)) was changed after it was sealed")
             }
             expected = ChainHead(sequence: sequence, hash: hash)
         }
@@ -80,14 +92,7 @@ public struct AuditVerifier: Sendable {
         for (missing, head) in heads {
             problem("tenant \(missing): its head says \(head.sequence) events but none is left")
         }
-        report.unsealedEvents = try await unsealedCount()
+        report.unsealedEvents = try await client.withConnection { try await AuditLog.backlog(on: $0, logger: logger).events }
         return report
-    }
-
-    private func unsealedCount() async throws -> Int {
-        let rows = try await client.query("SELECT count(*) FROM audit_events WHERE sequence IS NULL", logger: logger)
-        var count = 0
-        for try await value in rows.decode(Int.self) { count = value }
-        return count
     }
 }

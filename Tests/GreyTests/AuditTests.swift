@@ -1,4 +1,4 @@
-import Audit
+@testable import Audit
 import Database
 import Foundation
 import HTTPTypes
@@ -75,9 +75,12 @@ import Testing
 
         try await PostgresClient.withRunning(configuration: app.database, logger: TestDatabase.logger) { client in
             for statement: PostgresQuery in [
-                "UPDATE audit_events SET action = 'nothing' WHERE sequence = 1",
-                "DELETE FROM audit_events WHERE sequence = 1",
+                "UPDATE audit_events SET action = 'nothing' WHERE id = (SELECT min(id) FROM audit_events)",
+                "DELETE FROM audit_events WHERE id = (SELECT min(id) FROM audit_events)",
                 "TRUNCATE audit_events",
+                "UPDATE audit_links SET sequence = sequence + 100",
+                "DELETE FROM audit_links",
+                "TRUNCATE audit_links",
             ] {
                 await #expect(throws: PSQLError.self) { try await client.query(statement, logger: TestDatabase.logger) }
             }
@@ -136,6 +139,100 @@ import Testing
             #expect(report.tenants == 2)
             #expect(report.sealedEvents == 202)
             #expect(report.unsealedEvents == 0)
+        }
+    }
+
+    /// Sealing follows the transactions that wrote the events, not the order they commit
+    /// in: an event whose writer is still open holds back every event written after it
+    /// began, and is chained before them once it commits.
+    @Test func anOpenWriterHoldsSealingBackUntilItCommits() async throws {
+        try await TestDatabase.withClient { client in
+            let logger = TestDatabase.logger
+            let tenant = UUID()
+            try await client.query("INSERT INTO tenants (id, name) VALUES (\(tenant), 'held-back')", logger: logger)
+            func event(_ name: String) -> AuditEvent {
+                AuditEvent(tenantID: tenant, action: "test.written", subjectType: "test", subjectID: name, actor: .system)
+            }
+            let sealer = AuditSealer(client: client, logger: logger)
+            let (commitRequests, commitEarly) = AsyncStream.makeStream(of: Void.self)
+            let (earlyRecorded, announceEarly) = AsyncStream.makeStream(of: Void.self)
+            async let earlyWriter: Void = client.withTransaction(logger: logger) { connection in
+                try await AuditTrail.record(event("early"), on: connection, logger: logger)
+                announceEarly.yield()
+                for await _ in commitRequests { break }
+            }
+            for await _ in earlyRecorded { break }
+            try await client.withTransaction(logger: logger) { try await AuditTrail.record(event("late"), on: $0, logger: logger) }
+
+            #expect(try await sealer.sealPending(patience: .zero) == 0)
+            #expect(try await AuditLog(client: client, logger: logger).backlog().events == 1)
+            commitEarly.yield()
+            try await earlyWriter
+            #expect(try await sealer.sealPending() == 2)
+
+            let (records, _) = try await AuditLog(client: client, logger: logger).events(tenantID: tenant, limit: 10, cursor: nil)
+            #expect(records.map(\.event.subjectID) == ["late", "early"])
+            #expect(records.map(\.sequence) == [2, 1])
+            let report = try await AuditVerifier(client: client, logger: logger).verify()
+            #expect(report.isClean, "\(report.problems)")
+            #expect(report.unsealedEvents == 0)
+        }
+    }
+
+    /// Migration 0014 moves the chain out of the events: what was sealed keeps its links,
+    /// what was waiting is sealed next, and the chain verifies from its first event.
+    @Test func eventsSealedInPlaceKeepTheirChainAfterTheLinksMigration() async throws {
+        let cluster = try await TestDatabase.cluster
+        let name = "links_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await cluster.createDatabaseIfNeeded(name, logger: TestDatabase.logger)
+        let logger = TestDatabase.logger
+        try await PostgresClient.withRunning(configuration: cluster.clientConfiguration(database: name), logger: logger) { client in
+            let bundled = try Migrator.bundled()
+            try await Migrator(migrations: bundled.migrations.filter { $0.version < 14 }).apply(on: client, logger: logger)
+            let tenant = UUID()
+            try await client.query("INSERT INTO tenants (id, name) VALUES (\(tenant), 'sealed-in-place')", logger: logger)
+            for index in 1...4 {
+                try await client.withTransaction(logger: logger) { connection in
+                    try await AuditTrail.record(
+                        AuditEvent(tenantID: tenant, action: "test.written", subjectType: "test", subjectID: "\(index)", actor: .system),
+                        on: connection, logger: logger
+                    )
+                }
+            }
+            // The first three sealed the way the sealer did before 0014: in place.
+            let rows = try await client.query(
+                "SELECT \(unescaped: ChainedFields.selectList) FROM audit_events e ORDER BY e.id LIMIT 3", logger: logger
+            )
+            var head = ChainHead(sequence: 0, hash: AuditChainLink.genesis)
+            for try await row in rows.decode((Int64, UUID, Int64, String, String, String, UUID?, String?, String).self) {
+                let fields = ChainedFields(
+                    id: row.0, tenantID: row.1, occurredAtMicroseconds: row.2, action: row.3, subjectType: row.4,
+                    subjectID: row.5, keyID: row.6, requestID: row.7, details: row.8
+                )
+                let hash = AuditChainLink.hash(previous: head.hash, sequence: head.sequence + 1, fields: fields)
+                try await client.query(
+                    """
+                    UPDATE audit_events SET sequence = \(head.sequence + 1), previous_hash = \(ByteBuffer(bytes: head.hash)),
+                        hash = \(ByteBuffer(bytes: hash))
+                    WHERE id = \(fields.id)
+                    """,
+                    logger: logger
+                )
+                head = ChainHead(sequence: head.sequence + 1, hash: hash)
+            }
+            try await client.query(
+                "INSERT INTO audit_chain_heads VALUES (\(tenant), \(head.sequence), \(ByteBuffer(bytes: head.hash)))", logger: logger
+            )
+
+            try await bundled.apply(on: client, logger: logger)
+            #expect(try await AuditLog(client: client, logger: logger).backlog().events == 1)
+            #expect(try await AuditSealer(client: client, logger: logger).sealPending() == 1)
+            let (records, _) = try await AuditLog(client: client, logger: logger).events(tenantID: tenant, limit: 10, cursor: nil)
+            #expect(records.map(\.event.subjectID) == ["4", "3", "2", "1"])
+            #expect(records.map(\.sequence) == [4, 3, 2, 1])
+            let report = try await AuditVerifier(client: client, logger: logger).verify()
+            #expect(report.isClean, "\(report.problems)")
+            #expect(report.sealedEvents == 4)
         }
     }
 
