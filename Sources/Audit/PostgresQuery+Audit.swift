@@ -1,3 +1,4 @@
+import Database
 public import PostgresNIO
 
 extension PostgresQuery.StringInterpolation {
@@ -33,19 +34,19 @@ extension PostgresQuery.StringInterpolation {
             """)
         appendInterpolation(AuditColumns.noKey)
         appendLiteral("), NULLIF(e.request_id, ''), e.details::jsonb FROM unnest(")
-        appendInterpolation(columns.tenantIDs)
+        appendInterpolation(UUIDArray(columns.tenantIDs))
         appendLiteral(", ")
-        appendInterpolation(columns.actions)
+        appendInterpolation(TextArray(columns.actions))
         appendLiteral(", ")
-        appendInterpolation(columns.subjectTypes)
+        appendInterpolation(TextArray(columns.subjectTypes))
         appendLiteral(", ")
-        appendInterpolation(columns.subjectIDs)
+        appendInterpolation(TextArray(columns.subjectIDs))
         appendLiteral(", ")
-        appendInterpolation(columns.keyIDs)
+        appendInterpolation(UUIDArray(columns.keyIDs))
         appendLiteral(", ")
-        appendInterpolation(columns.requestIDs)
+        appendInterpolation(TextArray(columns.requestIDs))
         appendLiteral(", ")
-        appendInterpolation(columns.details)
+        appendInterpolation(TextArray(columns.details))
         appendLiteral("""
             ) WITH ORDINALITY AS e(tenant_id, action, subject_type, subject_id, key_id, request_id, details, position)
             ORDER BY e.position

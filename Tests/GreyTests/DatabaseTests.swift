@@ -194,3 +194,38 @@ import Testing
         }
     }
 }
+
+/// Each array parameter reads back from PostgreSQL as the values bound, empty ones too.
+@Suite struct ArrayParameterTests {
+    @Test func everyColumnTypeRoundTrips() async throws {
+        try await TestDatabase.withClient { client in
+            let logger = TestDatabase.logger
+            let uuids = [UUID(), UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), UUID()]
+            let numbers: [Int64] = [0, -1, .max, .min, 42]
+            let texts = ["", "plain", "naïve – ünïcödé ✓", String(repeating: "x", count: 5_000)]
+            let flags = [true, false, true]
+            let blobs = [ByteBuffer(), ByteBuffer(bytes: [0, 1, 255]), ByteBuffer(string: "bytes")]
+
+            func read<Value: PostgresDecodable>(_ query: PostgresQuery, as: Value.Type) async throws -> [Value] {
+                var values: [Value] = []
+                for try await value in try await client.query(query, logger: logger).decode(Value.self) { values.append(value) }
+                return values
+            }
+            let readUUIDs = try await read("SELECT u FROM unnest(\(UUIDArray(uuids))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: UUID.self)
+            let readNumbers = try await read("SELECT u FROM unnest(\(BigIntArray(numbers))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: Int64.self)
+            let readTexts = try await read("SELECT u FROM unnest(\(TextArray(texts))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: String.self)
+            let readFlags = try await read("SELECT u FROM unnest(\(BoolArray(flags))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: Bool.self)
+            let readBlobs = try await read("SELECT u FROM unnest(\(ByteaArray(blobs))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: ByteBuffer.self)
+            #expect(readUUIDs == uuids)
+            #expect(readNumbers == numbers)
+            #expect(readTexts == texts)
+            #expect(readFlags == flags)
+            #expect(readBlobs == blobs)
+            // Empty arrays have no dimensions, as PostgresNIO's own encoding of `[]` writes them.
+            let empty = try await read("SELECT cardinality(\(UUIDArray([])))::bigint + cardinality(\(TextArray([])))::bigint", as: Int64.self)
+            #expect(empty == [0])
+            let types = try await read("SELECT pg_typeof(\(BigIntArray([1])))::text || ' ' || pg_typeof(\(ByteaArray([])))::text", as: String.self)
+            #expect(types == ["bigint[] bytea[]"])
+        }
+    }
+}

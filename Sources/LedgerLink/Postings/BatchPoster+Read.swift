@@ -79,10 +79,10 @@ enum BatchRead: ReusedStatement {
         SELECT kind, tenant_id, id, label, other_id, currency, allow_negative, status, sequence, balance,
                digest, response_status, response_body, at_microseconds
         FROM ledger_read_batch(
-            \(keys.map(\.tenantID)), \(keys.map(\.key)),
-            \(accounts.map(\.tenantID)), \(accounts.map(\.accountID)),
-            \(refs.map(\.0)), \(refs.map(\.1)),
-            \(reversed.map(\.0)), \(reversed.map(\.1))
+            \(UUIDArray(keys.map(\.tenantID))), \(TextArray(keys.map(\.key))),
+            \(UUIDArray(accounts.map(\.tenantID))), \(UUIDArray(accounts.map(\.accountID))),
+            \(UUIDArray(refs.map(\.0))), \(TextArray(refs.map(\.1))),
+            \(UUIDArray(reversed.map(\.0))), \(UUIDArray(reversed.map(\.1)))
         )
         """
     }

@@ -119,10 +119,10 @@ enum BatchWrite: ReusedStatement {
                 SELECT t.tenant_id, t.id, t.type, t.currency, t.amount, NULLIF(t.memo, ''), NULLIF(t.external_ref, ''),
                        NULLIF(t.reverses_id, \(noReversal)), moment.at
                 FROM unnest(
-                    \(transactions.map(\.tenantID)), \(transactions.map(\.id)), \(transactions.map(\.request.type.rawValue)),
-                    \(transactions.map(\.request.currency.code)), \(transactions.map(\.amount.minorUnits)),
-                    \(transactions.map { $0.request.memo ?? "" }), \(transactions.map { $0.request.externalRef ?? "" }),
-                    \(transactions.map { $0.request.reversesID ?? noReversal })
+                    \(UUIDArray(transactions.map(\.tenantID))), \(UUIDArray(transactions.map(\.id))), \(TextArray(transactions.map(\.request.type.rawValue))),
+                    \(TextArray(transactions.map(\.request.currency.code))), \(BigIntArray(transactions.map(\.amount.minorUnits))),
+                    \(TextArray(transactions.map { $0.request.memo ?? "" })), \(TextArray(transactions.map { $0.request.externalRef ?? "" })),
+                    \(UUIDArray(transactions.map { $0.request.reversesID ?? noReversal }))
                 ) WITH ORDINALITY AS t(tenant_id, id, type, currency, amount, memo, external_ref, reverses_id, position)
                 CROSS JOIN moment
                 ORDER BY t.position
@@ -130,9 +130,9 @@ enum BatchWrite: ReusedStatement {
                 INSERT INTO entries (tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, allow_negative, created_at)
                 SELECT e.tenant_id, e.account_id, e.sequence, e.transaction_id, e.line, e.direction, e.amount, e.currency, e.balance_after, e.allow_negative, moment.at
                 FROM unnest(
-                    \(lines.map(\.0.tenantID)), \(lines.map(\.1.posting.accountID)), \(lines.map(\.1.sequence)),
-                    \(lines.map(\.0.id)), \(lines.map { Int64($0.2) }), \(lines.map(\.1.posting.direction.rawValue)), \(lines.map(\.1.posting.amount.minorUnits)),
-                    \(lines.map(\.0.request.currency.code)), \(lines.map(\.1.balanceAfter)), \(lines.map(\.1.allowsNegative))
+                    \(UUIDArray(lines.map(\.0.tenantID))), \(UUIDArray(lines.map(\.1.posting.accountID))), \(BigIntArray(lines.map(\.1.sequence))),
+                    \(UUIDArray(lines.map(\.0.id))), \(BigIntArray(lines.map { Int64($0.2) })), \(TextArray(lines.map(\.1.posting.direction.rawValue))), \(BigIntArray(lines.map(\.1.posting.amount.minorUnits))),
+                    \(TextArray(lines.map(\.0.request.currency.code))), \(BigIntArray(lines.map(\.1.balanceAfter))), \(BoolArray(lines.map(\.1.allowsNegative)))
                 ) WITH ORDINALITY AS e(tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, allow_negative, position)
                 CROSS JOIN moment
                 ORDER BY e.position
@@ -142,8 +142,8 @@ enum BatchWrite: ReusedStatement {
                 INSERT INTO idempotency_keys (tenant_id, key, request_sha256, status, response_body)
                 SELECT u.tenant_id, u.key, u.digest, u.status, u.body
                 FROM unnest(
-                    \(responses.map(\.key.tenantID)), \(responses.map(\.key.key)), \(responses.map { ByteBuffer(bytes: $0.fingerprint) }),
-                    \(responses.map(\.response.status)), \(responses.map { ByteBuffer(bytes: $0.response.body) })
+                    \(UUIDArray(responses.map(\.key.tenantID))), \(TextArray(responses.map(\.key.key))), \(ByteaArray(responses.map { ByteBuffer(bytes: $0.fingerprint) })),
+                    \(BigIntArray(responses.map { Int64($0.response.status) })), \(ByteaArray(responses.map { ByteBuffer(bytes: $0.response.body) }))
                 ) AS u(tenant_id, key, digest, status, body)
                 ORDER BY u.tenant_id, u.key
                 ON CONFLICT DO NOTHING
