@@ -36,30 +36,39 @@ extension BatchPoster {
         )
         var snapshot = BatchSnapshot()
         for try await row in rows {
-            let (kind, tenantID, id, label, otherID, currency, allowsNegative, status, sequence, balance, digest, responseStatus, body, at) = try row.decode(
-                (String, UUID?, UUID?, String?, UUID?, String?, Bool?, String?, Int64?, Int64?, ByteBuffer?, Int?, ByteBuffer?, Int64?).self
-            )
-            switch kind {
+            // Each kind of row decodes only the columns it fills, cell by cell.
+            let cells = row.makeRandomAccess()
+            func cell<Value: PostgresDecodable>(_ column: BatchRead.Column, _: Value.Type) throws -> Value? where Value._DecodableType == Value {
+                try cells[column.rawValue].decode(Value?.self, context: .default)
+            }
+            switch try cell(.kind, String.self) {
             case "k":
-                guard let tenantID, let label, let digest, let responseStatus, let body else { continue }
+                guard let tenantID = try cell(.tenantID, UUID.self), let label = try cell(.label, String.self),
+                      let digest = try cell(.digest, ByteBuffer.self), let responseStatus = try cell(.responseStatus, Int.self),
+                      let body = try cell(.responseBody, ByteBuffer.self) else { continue }
                 snapshot.storedKeys[ClaimKey(tenantID: tenantID, key: label)] = (
                     Array(buffer: digest), StoredResponse(status: responseStatus, body: Array(buffer: body))
                 )
             case "a":
-                guard let tenantID, let id, let label, let type = AccountType(rawValue: label), let currency, let allowsNegative,
-                      let sequence, let balance else { continue }
+                guard let tenantID = try cell(.tenantID, UUID.self), let id = try cell(.id, UUID.self),
+                      let label = try cell(.label, String.self), let type = AccountType(rawValue: label),
+                      let currency = try cell(.currency, String.self), let allowsNegative = try cell(.allowNegative, Bool.self),
+                      let sequence = try cell(.sequence, Int64.self), let balance = try cell(.balance, Int64.self) else { continue }
+                let status = try cell(.status, String.self)
                 snapshot.accounts[AccountKey(tenantID: tenantID, accountID: id)] = AccountState(
                     type: type, currency: currency, allowsNegative: allowsNegative, isWallet: status != nil,
                     isFrozen: status == "frozen", sequence: sequence, balance: balance
                 )
             case "r":
-                guard let tenantID, let id, let label else { continue }
+                guard let tenantID = try cell(.tenantID, UUID.self), let id = try cell(.id, UUID.self),
+                      let label = try cell(.label, String.self) else { continue }
                 snapshot.externalRefs[BatchPlanner.ExternalRefKey(tenantID: tenantID, ref: label)] = id
             case "v":
-                guard let tenantID, let id, let otherID else { continue }
+                guard let tenantID = try cell(.tenantID, UUID.self), let id = try cell(.id, UUID.self),
+                      let otherID = try cell(.otherID, UUID.self) else { continue }
                 snapshot.reversals[AccountKey(tenantID: tenantID, accountID: otherID)] = id
             case "t":
-                if let at { snapshot.lockedAtMicroseconds = at }
+                if let at = try cell(.atMicroseconds, Int64.self) { snapshot.lockedAtMicroseconds = at }
             default:
                 continue
             }
@@ -71,6 +80,12 @@ extension BatchPoster {
 /// The batch's one reading statement, `ledger_read_batch` (migration 0006), prepared once
 /// per connection.
 enum BatchRead: ReusedStatement {
+    /// The statement's columns, in order.
+    enum Column: Int {
+        case kind, tenantID, id, label, otherID, currency, allowNegative, status, sequence, balance
+        case digest, responseStatus, responseBody, atMicroseconds
+    }
+
     static let name = "grey_ledger_batch_read"
     static let sql = query(keys: [], accounts: [], refs: [], reversed: []).sql
 
