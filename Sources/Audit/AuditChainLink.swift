@@ -16,11 +16,23 @@ struct ChainedFields: Sendable {
     /// The stored jsonb's text, which PostgreSQL prints the same way every time.
     var details: String
 
+    /// What ``selectList`` decodes as.
+    typealias Row = (Int64, UUID, Int64, String, String, String, UUID?, String?, String)
+
     /// The columns a query selects to fill this, in this order, from `audit_events e`.
     static let selectList = """
         e.id, e.tenant_id, (extract(epoch FROM e.occurred_at) * 1000000)::bigint, e.action, e.subject_type, e.subject_id,
         e.key_id, e.request_id, e.details::text
         """
+}
+
+extension ChainedFields {
+    init(_ row: Row) {
+        self.init(
+            id: row.0, tenantID: row.1, occurredAtMicroseconds: row.2, action: row.3, subjectType: row.4,
+            subjectID: row.5, keyID: row.6, requestID: row.7, details: row.8
+        )
+    }
 }
 
 /// How one event links to the one before it in its tenant's chain:

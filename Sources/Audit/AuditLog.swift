@@ -58,13 +58,9 @@ public struct AuditLog: Sendable {
     /// How many recorded events wait for the sealer, and the age of the oldest in seconds
     /// (0 when none): for the operations metrics.
     public func backlog() async throws -> (events: Int, oldestSeconds: Double) {
-        try await client.withConnection { try await Self.backlog(on: $0, logger: logger) }
-    }
-
-    /// The events behind the sealer's position: committed and waiting, or held back by a
-    /// transaction still open (see ``AuditSealer``).
-    static func backlog(on connection: PostgresConnection, logger: Logger) async throws -> (events: Int, oldestSeconds: Double) {
-        let rows = try await connection.query(
+        // Behind the sealer's position: committed and waiting, or held back by a writer
+        // still open (see ``AuditSealer``).
+        let rows = try await client.query(
             """
             SELECT count(*), coalesce(extract(epoch FROM now() - min(e.occurred_at))::float8, 0)
             FROM audit_events e

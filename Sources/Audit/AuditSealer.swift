@@ -50,7 +50,8 @@ public struct AuditSealer: Service {
     @discardableResult
     public func sealPending(waitingForOthers: Bool = true, patience: Duration = .seconds(10)) async throws -> Int {
         let deadline = ContinuousClock.now + patience
-        let horizon = try await nextTransactionID()
+        // Without patience there is nothing to wait for, so no need to know whom.
+        let horizon = patience > .zero ? try await nextTransactionID() : nil
         var total = 0
         while true {
             let (sealed, caughtUp) = try await sealBatch(waitingForOthers: waitingForOthers, horizon: horizon)
@@ -70,8 +71,9 @@ public struct AuditSealer: Service {
     }
 
     /// Seals up to ``batchSize`` events. `caughtUp` when every writer below `horizon` had
-    /// ended before the events were read, so that every event they wrote is now sealed.
-    private func sealBatch(waitingForOthers: Bool, horizon: String) async throws -> (sealed: Int, caughtUp: Bool) {
+    /// ended before the events were read, so that every event they wrote is now sealed
+    /// (always, without a horizon).
+    private func sealBatch(waitingForOthers: Bool, horizon: String?) async throws -> (sealed: Int, caughtUp: Bool) {
         try await client.withTransaction(logger: logger) { connection in
             if waitingForOthers {
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
@@ -81,11 +83,13 @@ public struct AuditSealer: Service {
                 for try await value in rows.decode(Bool.self) { locked = value }
                 guard locked else { return (0, true) }
             }
-            var caughtUp = false
-            let rows = try await connection.query(
-                "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= \(horizon)::xid8", logger: logger
-            )
-            for try await value in rows.decode(Bool.self) { caughtUp = value }
+            var caughtUp = true
+            if let horizon {
+                let rows = try await connection.query(
+                    "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= \(horizon)::xid8", logger: logger
+                )
+                for try await value in rows.decode(Bool.self) { caughtUp = value }
+            }
             let pending = try await pendingEvents(on: connection)
             guard !pending.isEmpty else { return (0, caughtUp) }
             var heads = try await ChainHead.load(tenants: Array(Set(pending.map(\.tenantID))), on: connection, logger: logger)
@@ -141,11 +145,8 @@ public struct AuditSealer: Service {
             logger: logger
         )
         var events: [ChainedFields] = []
-        for try await row in rows.decode((Int64, UUID, Int64, String, String, String, UUID?, String?, String).self) {
-            events.append(ChainedFields(
-                id: row.0, tenantID: row.1, occurredAtMicroseconds: row.2, action: row.3, subjectType: row.4,
-                subjectID: row.5, keyID: row.6, requestID: row.7, details: row.8
-            ))
+        for try await row in rows.decode(ChainedFields.Row.self) {
+            events.append(ChainedFields(row))
         }
         return events
     }

@@ -92,7 +92,7 @@ public struct AuditVerifier: Sendable {
         for (missing, head) in heads {
             problem("tenant \(missing): its head says \(head.sequence) events but none is left")
         }
-        report.unsealedEvents = try await client.withConnection { try await AuditLog.backlog(on: $0, logger: logger).events }
+        report.unsealedEvents = try await AuditLog(client: client, logger: logger).backlog().events
         return report
     }
 }

@@ -204,11 +204,8 @@ import Testing
                 "SELECT \(unescaped: ChainedFields.selectList) FROM audit_events e ORDER BY e.id LIMIT 3", logger: logger
             )
             var head = ChainHead(sequence: 0, hash: AuditChainLink.genesis)
-            for try await row in rows.decode((Int64, UUID, Int64, String, String, String, UUID?, String?, String).self) {
-                let fields = ChainedFields(
-                    id: row.0, tenantID: row.1, occurredAtMicroseconds: row.2, action: row.3, subjectType: row.4,
-                    subjectID: row.5, keyID: row.6, requestID: row.7, details: row.8
-                )
+            for try await row in rows.decode(ChainedFields.Row.self) {
+                let fields = ChainedFields(row)
                 let hash = AuditChainLink.hash(previous: head.hash, sequence: head.sequence + 1, fields: fields)
                 try await client.query(
                     """

@@ -211,20 +211,20 @@ import Testing
                 for try await value in try await client.query(query, logger: logger).decode(Value.self) { values.append(value) }
                 return values
             }
-            let readUUIDs = try await read("SELECT u FROM unnest(\(UUIDArray(uuids))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: UUID.self)
-            let readNumbers = try await read("SELECT u FROM unnest(\(BigIntArray(numbers))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: Int64.self)
-            let readTexts = try await read("SELECT u FROM unnest(\(TextArray(texts))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: String.self)
-            let readFlags = try await read("SELECT u FROM unnest(\(BoolArray(flags))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: Bool.self)
-            let readBlobs = try await read("SELECT u FROM unnest(\(ByteaArray(blobs))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: ByteBuffer.self)
+            let readUUIDs = try await read("SELECT u FROM unnest(\(ArrayParameter(uuids))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: UUID.self)
+            let readNumbers = try await read("SELECT u FROM unnest(\(ArrayParameter(numbers))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: Int64.self)
+            let readTexts = try await read("SELECT u FROM unnest(\(ArrayParameter(texts))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: String.self)
+            let readFlags = try await read("SELECT u FROM unnest(\(ArrayParameter(flags))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: Bool.self)
+            let readBlobs = try await read("SELECT u FROM unnest(\(ArrayParameter(blobs))) WITH ORDINALITY AS t(u, n) ORDER BY n", as: ByteBuffer.self)
             #expect(readUUIDs == uuids)
             #expect(readNumbers == numbers)
             #expect(readTexts == texts)
             #expect(readFlags == flags)
             #expect(readBlobs == blobs)
             // Empty arrays have no dimensions, as PostgresNIO's own encoding of `[]` writes them.
-            let empty = try await read("SELECT cardinality(\(UUIDArray([])))::bigint + cardinality(\(TextArray([])))::bigint", as: Int64.self)
+            let empty = try await read("SELECT cardinality(\(ArrayParameter<UUID>([])))::bigint + cardinality(\(ArrayParameter<String>([])))::bigint", as: Int64.self)
             #expect(empty == [0])
-            let types = try await read("SELECT pg_typeof(\(BigIntArray([1])))::text || ' ' || pg_typeof(\(ByteaArray([])))::text", as: String.self)
+            let types = try await read("SELECT pg_typeof(\(ArrayParameter<Int64>([1])))::text || ' ' || pg_typeof(\(ArrayParameter<ByteBuffer>([])))::text", as: String.self)
             #expect(types == ["bigint[] bytea[]"])
         }
     }

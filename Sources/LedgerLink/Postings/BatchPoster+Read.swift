@@ -94,10 +94,10 @@ enum BatchRead: ReusedStatement {
         SELECT kind, tenant_id, id, label, other_id, currency, allow_negative, status, sequence, balance,
                digest, response_status, response_body, at_microseconds
         FROM ledger_read_batch(
-            \(UUIDArray(keys.map(\.tenantID))), \(TextArray(keys.map(\.key))),
-            \(UUIDArray(accounts.map(\.tenantID))), \(UUIDArray(accounts.map(\.accountID))),
-            \(UUIDArray(refs.map(\.0))), \(TextArray(refs.map(\.1))),
-            \(UUIDArray(reversed.map(\.0))), \(UUIDArray(reversed.map(\.1)))
+            \(ArrayParameter(keys.map(\.tenantID))), \(ArrayParameter(keys.map(\.key))),
+            \(ArrayParameter(accounts.map(\.tenantID))), \(ArrayParameter(accounts.map(\.accountID))),
+            \(ArrayParameter(refs.map(\.0))), \(ArrayParameter(refs.map(\.1))),
+            \(ArrayParameter(reversed.map(\.0))), \(ArrayParameter(reversed.map(\.1)))
         )
         """
     }

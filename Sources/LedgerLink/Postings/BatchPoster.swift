@@ -119,10 +119,10 @@ enum BatchWrite: ReusedStatement {
                 SELECT t.tenant_id, t.id, t.type, t.currency, t.amount, NULLIF(t.memo, ''), NULLIF(t.external_ref, ''),
                        NULLIF(t.reverses_id, \(noReversal)), moment.at
                 FROM unnest(
-                    \(UUIDArray(transactions.map(\.tenantID))), \(UUIDArray(transactions.map(\.id))), \(TextArray(transactions.map(\.request.type.rawValue))),
-                    \(TextArray(transactions.map(\.request.currency.code))), \(BigIntArray(transactions.map(\.amount.minorUnits))),
-                    \(TextArray(transactions.map { $0.request.memo ?? "" })), \(TextArray(transactions.map { $0.request.externalRef ?? "" })),
-                    \(UUIDArray(transactions.map { $0.request.reversesID ?? noReversal }))
+                    \(ArrayParameter(transactions.map(\.tenantID))), \(ArrayParameter(transactions.map(\.id))), \(ArrayParameter(transactions.map(\.request.type.rawValue))),
+                    \(ArrayParameter(transactions.map(\.request.currency.code))), \(ArrayParameter(transactions.map(\.amount.minorUnits))),
+                    \(ArrayParameter(transactions.map { $0.request.memo ?? "" })), \(ArrayParameter(transactions.map { $0.request.externalRef ?? "" })),
+                    \(ArrayParameter(transactions.map { $0.request.reversesID ?? noReversal }))
                 ) WITH ORDINALITY AS t(tenant_id, id, type, currency, amount, memo, external_ref, reverses_id, position)
                 CROSS JOIN moment
                 ORDER BY t.position
@@ -130,9 +130,9 @@ enum BatchWrite: ReusedStatement {
                 INSERT INTO entries (tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, allow_negative, created_at)
                 SELECT e.tenant_id, e.account_id, e.sequence, e.transaction_id, e.line, e.direction, e.amount, e.currency, e.balance_after, e.allow_negative, moment.at
                 FROM unnest(
-                    \(UUIDArray(lines.map(\.0.tenantID))), \(UUIDArray(lines.map(\.1.posting.accountID))), \(BigIntArray(lines.map(\.1.sequence))),
-                    \(UUIDArray(lines.map(\.0.id))), \(BigIntArray(lines.map { Int64($0.2) })), \(TextArray(lines.map(\.1.posting.direction.rawValue))), \(BigIntArray(lines.map(\.1.posting.amount.minorUnits))),
-                    \(TextArray(lines.map(\.0.request.currency.code))), \(BigIntArray(lines.map(\.1.balanceAfter))), \(BoolArray(lines.map(\.1.allowsNegative)))
+                    \(ArrayParameter(lines.map(\.0.tenantID))), \(ArrayParameter(lines.map(\.1.posting.accountID))), \(ArrayParameter(lines.map(\.1.sequence))),
+                    \(ArrayParameter(lines.map(\.0.id))), \(ArrayParameter(lines.map { Int64($0.2) })), \(ArrayParameter(lines.map(\.1.posting.direction.rawValue))), \(ArrayParameter(lines.map(\.1.posting.amount.minorUnits))),
+                    \(ArrayParameter(lines.map(\.0.request.currency.code))), \(ArrayParameter(lines.map(\.1.balanceAfter))), \(ArrayParameter(lines.map(\.1.allowsNegative)))
                 ) WITH ORDINALITY AS e(tenant_id, account_id, sequence, transaction_id, line, direction, amount, currency, balance_after, allow_negative, position)
                 CROSS JOIN moment
                 ORDER BY e.position
@@ -142,8 +142,8 @@ enum BatchWrite: ReusedStatement {
                 INSERT INTO idempotency_keys (tenant_id, key, request_sha256, status, response_body)
                 SELECT u.tenant_id, u.key, u.digest, u.status, u.body
                 FROM unnest(
-                    \(UUIDArray(responses.map(\.key.tenantID))), \(TextArray(responses.map(\.key.key))), \(ByteaArray(responses.map { ByteBuffer(bytes: $0.fingerprint) })),
-                    \(BigIntArray(responses.map { Int64($0.response.status) })), \(ByteaArray(responses.map { ByteBuffer(bytes: $0.response.body) }))
+                    \(ArrayParameter(responses.map(\.key.tenantID))), \(ArrayParameter(responses.map(\.key.key))), \(ArrayParameter(responses.map { ByteBuffer(bytes: $0.fingerprint) })),
+                    \(ArrayParameter(responses.map { Int64($0.response.status) })), \(ArrayParameter(responses.map { ByteBuffer(bytes: $0.response.body) }))
                 ) AS u(tenant_id, key, digest, status, body)
                 ORDER BY u.tenant_id, u.key
                 ON CONFLICT DO NOTHING
