@@ -7,8 +7,6 @@ import NIOCore
 /// the client sends.
 final class BlockPipeline {
     static let depth = 4
-    /// Start writeback every this many bytes, so the final fsync has little left.
-    static let writebackInterval: Int64 = 8 << 20
 
     private let writer: SequentialWriter
     private let hasher = SequentialHasher()
@@ -51,18 +49,16 @@ final class BlockPipeline {
         }
     }
 
-    /// Waits for every block (and writes an encrypted blob's last segment); returns the
-    /// digest of all of them.
+    /// Waits for every block, then writes what is left (an encrypted blob's last segment,
+    /// the file's last partial block); returns the digest of all of them.
     func finish() async throws -> BlobDigest {
         for link in inFlight {
             try await link.hashed.value
             try await link.written.value
         }
         inFlight = []
-        if writer.isSealing {
-            let writer = writer
-            try await PosixFile.offload { try writer.finish() }
-        }
+        let writer = writer
+        try await PosixFile.offload { try writer.finish() }
         return BlobDigest(bytes: hasher.finalize())!
     }
 }
@@ -80,41 +76,26 @@ private final class SequentialHasher: @unchecked Sendable {
     func finalize() -> [UInt8] { Array(state.finalize()) }
 }
 
-/// Writes a chain of blocks to one file, each after the one before, sealing them first
-/// when a sealer is given.
+/// Writes a chain of blocks to one file (past the page cache where it can, see
+/// ``DirectAppender``), each after the one before, sealing them first when a sealer is given.
 private final class SequentialWriter: @unchecked Sendable {
     // Safe: as SequentialHasher, every write runs after the previous one finished, and
     // finish runs after the last.
-    private let file: PosixFile
+    private let appender: DirectAppender
     private var sealer: BlobSealer?
-    private var offset: Int64 = 0
 
     init(file: PosixFile, sealer: BlobSealer?) {
-        self.file = file
+        self.appender = DirectAppender(file: file)
         self.sealer = sealer
     }
 
-    var isSealing: Bool { sealer != nil }
-
     func write(_ block: ByteBuffer) throws {
-        try append(sealer?.seal(block) ?? block)
+        try appender.append(sealer?.seal(block) ?? block)
     }
 
-    /// Writes the sealer's last segment (nothing when there is no sealer).
+    /// Writes the sealer's last segment, if any, and the file's last partial block.
     func finish() throws {
-        guard isSealing else { return }
-        try append(sealer!.finish())
-    }
-
-    /// Appends `bytes` and starts writing back each full interval.
-    private func append(_ bytes: ByteBuffer) throws {
-        try file.writeAll(bytes)
-        let start = offset
-        offset += Int64(bytes.readableBytes)
-        let interval = BlockPipeline.writebackInterval
-        if offset / interval > start / interval {
-            let boundary = offset / interval * interval
-            file.startWriteback(offset: boundary - interval, length: interval)
-        }
+        if let last = try sealer?.finish() { try appender.append(last) }
+        try appender.finish()
     }
 }

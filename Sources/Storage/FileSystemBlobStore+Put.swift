@@ -6,7 +6,7 @@ extension FileSystemBlobStore {
         inspect: @Sendable (ByteBuffer) async throws -> Void
     ) async throws -> BlobInfo where Body.Element == ByteBuffer {
         let staging = "\(root)/staging/\(stagingName())"
-        let file = try await PosixFile.offload { try PosixFile.createExclusive(staging) }
+        let file = try await PosixFile.offload { try PosixFile.createExclusive(staging, direct: true) }
         do {
             try await receive(body, into: file, size: size, digest: digest, inspect: inspect)
             try await PosixFile.offload { try file.sync() }

@@ -14,18 +14,37 @@ final class PosixFile: @unchecked Sendable {
     // Safe to share: the descriptor is only used by one caller at a time (a put or a read
     // owns its file), and `close` happens once, in deinit.
     let descriptor: Int32
+    /// Whether the file was opened for direct I/O (``createExclusive(_:direct:)``).
+    let isDirect: Bool
 
-    private init(descriptor: Int32) {
+    private init(descriptor: Int32, isDirect: Bool = false) {
         self.descriptor = descriptor
+        self.isDirect = isDirect
     }
 
     deinit { _ = close(descriptor) }
 
-    /// Creates a new file that must not exist yet, readable by its owner only.
-    static func createExclusive(_ path: String) throws -> PosixFile {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    /// Creates a new file that must not exist yet, readable by its owner only; with
+    /// `direct`, opened for writes past the page cache where the filesystem allows it
+    /// (``isDirect`` tells).
+    static func createExclusive(_ path: String, direct: Bool = false) throws -> PosixFile {
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
+        if direct && directIOFlag != 0 {
+            let descriptor = open(path, flags | directIOFlag, 0o600)
+            if descriptor >= 0 { return PosixFile(descriptor: descriptor, isDirect: true) }
+            guard errno == EINVAL else { throw BlobStoreError.io(operation: "open", errno: errno) }
+        }
+        let descriptor = open(path, flags, 0o600)
         guard descriptor >= 0 else { throw BlobStoreError.io(operation: "open", errno: errno) }
         return PosixFile(descriptor: descriptor)
+    }
+
+    /// Clears direct I/O, so that the next writes (of any length and offset) go through the page cache.
+    func stopDirectIO() throws {
+        let flags = fcntl(descriptor, F_GETFL)
+        guard flags >= 0, fcntl(descriptor, F_SETFL, flags & ~directIOFlag) == 0 else {
+            throw BlobStoreError.io(operation: "fcntl", errno: errno)
+        }
     }
 
     /// Opens an existing file for reading, or returns nil when there is none.
@@ -79,14 +98,6 @@ final class PosixFile: @unchecked Sendable {
         return Int64(info.st_size)
     }
 
-    /// Asks the kernel to start writing `length` bytes at `offset` to disk now (and to
-    /// drop them from the page cache once written), so that the final ``sync()`` finds
-    /// little left to flush and a large upload does not fill the cache. Advisory: errors
-    /// are ignored, ``sync()`` is what guarantees durability.
-    func startWriteback(offset: Int64, length: Int64) {
-        _ = posix_fadvise(descriptor, off_t(offset), off_t(length), POSIX_FADV_DONTNEED)
-    }
-
     func sync() throws {
         guard fsync(descriptor) == 0 else { throw BlobStoreError.io(operation: "fsync", errno: errno) }
     }
@@ -96,6 +107,15 @@ final class PosixFile: @unchecked Sendable {
         try await NIOThreadPool.singleton.runIfActive(work)
     }
 }
+
+/// Linux's `O_DIRECT`, which the C library's Swift overlay does not export; 0 where unknown.
+#if os(Linux) && (arch(x86_64) || arch(i386))
+let directIOFlag: Int32 = 0o40000
+#elseif os(Linux) && (arch(arm64) || arch(arm))
+let directIOFlag: Int32 = 0o200000
+#else
+let directIOFlag: Int32 = 0
+#endif
 
 /// Small path operations of the blob store, each one system call.
 enum PosixPath {
