@@ -40,7 +40,8 @@ extension FileSystemBlobStore {
         var received: Int64 = 0
         let prefixLength = Int(min(size, Int64(BlobStoreLimits.inspectedPrefix)))
         var prefix: ByteBuffer? = allocator.buffer(capacity: prefixLength)
-        var pending = allocator.buffer(capacity: Self.writeSize)
+        // Small chunks are gathered into blocks of `writeSize`; a large one goes on as it is, without a copy.
+        var pending = ByteBuffer()
 
         for try await chunk in body {
             received += Int64(chunk.readableBytes)
@@ -53,10 +54,17 @@ extension FileSystemBlobStore {
                     try await inspect(head)
                 }
             }
+            if chunk.readableBytes >= Self.writeSize / 4 {
+                if pending.readableBytes > 0 { try await pipeline.submit(pending) }
+                pending = ByteBuffer()
+                try await pipeline.submit(chunk)
+                continue
+            }
+            if pending.capacity == 0 { pending = allocator.buffer(capacity: Self.writeSize) }
             pending.writeImmutableBuffer(chunk)
             if pending.readableBytes >= Self.writeSize {
                 try await pipeline.submit(pending)
-                pending = allocator.buffer(capacity: Self.writeSize)
+                pending = ByteBuffer()
             }
         }
         guard received == size else { throw BlobStoreError.tooShort(declared: size, received: received) }

@@ -23,6 +23,23 @@ import Testing
         }
     }
 
+    /// `bytes` as a body of chunks of these sizes, in turn, the last one taking the rest.
+    static func body(_ bytes: [UInt8], chunkSizes: [Int]) -> AsyncStream<ByteBuffer> {
+        AsyncStream { continuation in
+            var offset = 0
+            for (index, size) in chunkSizes.enumerated() where offset < bytes.count {
+                let end = index == chunkSizes.count - 1 ? bytes.count : min(bytes.count, offset + size)
+                continuation.yield(ByteBuffer(bytes: bytes[offset..<end]))
+                offset = end
+            }
+            continuation.finish()
+        }
+    }
+
+    /// Chunk sizes as a socket hands them out: small ones the store gathers into blocks,
+    /// large ones it passes on as they are, in every order.
+    static let mixedChunkSizes = [1, 300_000, 5, 4095, 1 << 20, 700_000, 262_144, 262_143, 100_000, 2_000_000, 17, 0]
+
     /// Every store refuses a body longer or shorter than declared, or hashing to another
     /// digest, with the error that says which.
     static func expectWrongBodiesRefused(by store: some BlobStore, _ bytes: [UInt8]) async {
@@ -78,6 +95,16 @@ import Testing
         #expect(try await store.head(digest) == nil)
         #expect(try await store.list() == [])
         await #expect(throws: BlobStoreError.notFound(digest)) { _ = try await store.read(digest, range: nil) }
+    }
+
+    @Test func chunksOfEverySizeAreStoredInOrder() async throws {
+        let store = try await Self.makeStore()
+        let bytes = (0..<5_500_000).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 11) }
+        let digest = Self.digest(of: bytes)
+        let info = try await store.put(digest, size: Int64(bytes.count), from: Self.body(bytes, chunkSizes: Self.mixedChunkSizes)) { _ in }
+        #expect(info == BlobInfo(digest: digest, size: Int64(bytes.count)))
+        let path = try #require(store.localPath(of: digest))
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
     }
 
     @Test func refusedBodiesLeaveNothing() async throws {
