@@ -14,9 +14,11 @@ final class BlockPipeline {
     private var lastHash: Task<Void, any Error>?
     private var lastWrite: Task<Void, any Error>?
 
-    /// - Parameter sealer: encrypts the blocks before they are written; nil writes them as they are.
-    init(file: PosixFile, sealer: BlobSealer? = nil) {
-        self.writer = SequentialWriter(file: file, sealer: sealer)
+    /// - Parameters:
+    ///   - size: the bytes the file will hold, when known.
+    ///   - sealer: encrypts the blocks before they are written; nil writes them as they are.
+    init(file: PosixFile, size: Int64?, sealer: BlobSealer? = nil) {
+        self.writer = SequentialWriter(file: file, size: size, sealer: sealer)
     }
 
     deinit {
@@ -84,8 +86,8 @@ private final class SequentialWriter: @unchecked Sendable {
     private let appender: DirectAppender
     private var sealer: BlobSealer?
 
-    init(file: PosixFile, sealer: BlobSealer?) {
-        self.appender = DirectAppender(file: file)
+    init(file: PosixFile, size: Int64?, sealer: BlobSealer?) {
+        self.appender = DirectAppender(file: file, expectedSize: size)
         self.sealer = sealer
     }
 

@@ -18,6 +18,7 @@ final class DirectAppender {
     /// Offsets, lengths and addresses of direct writes are multiples of this (the page
     /// size, which every block device's logical block size divides).
     static let alignment = 4096
+    /// The most a buffer holds (a smaller file gets one just large enough).
     static let bufferSize = 1 << 20
 
     private let file: PosixFile
@@ -28,10 +29,13 @@ final class DirectAppender {
     /// False once the file turned out not to take direct writes: then every write goes through the page cache.
     private(set) var isDirect: Bool
 
-    init(file: PosixFile) {
+    /// - Parameter expectedSize: the file's length when known, so that a small file gets a small buffer.
+    init(file: PosixFile, expectedSize: Int64? = nil) {
         self.file = file
         self.isDirect = file.isDirect
-        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: Self.alignment)
+        let wholeBlocks = expectedSize.map { max(1, ($0 + Int64(Self.alignment) - 1) / Int64(Self.alignment)) } ?? Int64.max
+        let capacity = Int(min(Int64(Self.bufferSize / Self.alignment), wholeBlocks)) * Self.alignment
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: Self.alignment)
     }
 
     deinit { buffer.deallocate() }

@@ -36,7 +36,9 @@ extension FileSystemBlobStore {
         _ body: Body, into file: PosixFile, size: Int64, digest: BlobDigest,
         inspect: @Sendable (ByteBuffer) async throws -> Void
     ) async throws where Body.Element == ByteBuffer {
-        let pipeline = BlockPipeline(file: file, sealer: try encryption.map { try BlobSealer(digest: digest, keyRing: $0) })
+        // Sealing adds a header and a tag per segment: the stored size is larger than `size`.
+        let storedSize = encryption == nil ? size : EncryptedBlobFormat.storedSize(plaintextSize: size)
+        let pipeline = BlockPipeline(file: file, size: storedSize, sealer: try encryption.map { try BlobSealer(digest: digest, keyRing: $0) })
         var received: Int64 = 0
         let prefixLength = Int(min(size, Int64(BlobStoreLimits.inspectedPrefix)))
         var prefix: ByteBuffer? = allocator.buffer(capacity: prefixLength)

@@ -13,9 +13,9 @@ import Testing
     ]
 
     /// Appends the pieces to a new file at `path` and returns what the file holds, and whether it was written directly.
-    static func appendPieces(to path: String, direct: Bool) throws -> (written: [UInt8], file: [UInt8], wasDirect: Bool) {
+    static func appendPieces(to path: String, direct: Bool, expectedSize: Int64?) throws -> (written: [UInt8], file: [UInt8], wasDirect: Bool) {
         let file = try PosixFile.createExclusive(path, direct: direct)
-        let appender = DirectAppender(file: file)
+        let appender = DirectAppender(file: file, expectedSize: expectedSize)
         var written: [UInt8] = []
         for (index, length) in pieceLengths.enumerated() {
             let piece = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
@@ -28,10 +28,11 @@ import Testing
         return (written, Array(try Data(contentsOf: URL(fileURLWithPath: path))), wasDirect)
     }
 
-    @Test(arguments: [true, false])
-    func theFileHoldsExactlyTheBytesAppended(direct: Bool) async throws {
+    /// Also with a buffer sized for a smaller file than the one written (one block, or a few).
+    @Test(arguments: [true, false], [nil, 1, 5000] as [Int64?])
+    func theFileHoldsExactlyTheBytesAppended(direct: Bool, expectedSize: Int64?) async throws {
         let directory = try await TestDatabase.makeScratchDirectory("direct")
-        let result = try Self.appendPieces(to: directory + "/staged", direct: direct)
+        let result = try Self.appendPieces(to: directory + "/staged", direct: direct, expectedSize: expectedSize)
         #expect(result.file.count == result.written.count)
         #expect(result.file == result.written)
         if !direct { #expect(!result.wasDirect) }
