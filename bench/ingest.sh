@@ -6,9 +6,11 @@
 #      the stream, sniffs it, writes it, fsyncs it, renames it)
 #   2. openssl dgst -sha256 of the file      (hashing alone)
 #   3. cp of the file on the same disk       (copying alone, no fsync)
-#   4. dd … conv=fsync of the file           (a durable copy: what the disk allows when,
-#                                             as Grey does, the bytes must be on disk)
-#   5. the same signed PUT with the blobs on S3 (SeaweedFS on loopback) and encrypted at
+#   4. dd … conv=fsync of the file           (a durable copy through the page cache)
+#   5. dd … oflag=direct conv=fsync          (a durable copy past the page cache, as Grey
+#                                             writes: what the disk allows when the bytes
+#                                             must be on disk before the answer)
+#   6. the same signed PUT with the blobs on S3 (SeaweedFS on loopback) and encrypted at
 #      rest, each as a ratio to the filesystem store's figure from this run
 # The file starts with an MP4 box header so that it passes the type check.
 # Usage: bench/ingest.sh [size in MiB, default 1024] [runs, default 3]
@@ -37,6 +39,7 @@ sha256=$(openssl dgst -sha256 -r "$file" | cut -d' ' -f1)
 openssl_s=$(for _ in $(seq "$runs"); do seconds openssl dgst -sha256 "$file"; done | best)
 cp_s=$(for _ in $(seq "$runs"); do rm -f "$work/copy"; seconds cp "$file" "$work/copy"; done | best)
 dd_s=$(for _ in $(seq "$runs"); do rm -f "$work/copy"; seconds dd if="$file" of="$work/copy" bs=1M conv=fsync status=none; done | best)
+direct_s=$(for _ in $(seq "$runs"); do rm -f "$work/copy"; seconds dd if="$file" of="$work/copy" bs=1M oflag=direct conv=fsync status=none; done | best)
 rm -f "$work/copy"
 
 upload_once() {
@@ -61,15 +64,17 @@ for store in s3 encrypted; do
   store_s[$store]=$(best <"$work/$store.times")
 done
 
-grey_rate=$(rate "$grey_s"); openssl_rate=$(rate "$openssl_s"); cp_rate=$(rate "$cp_s"); dd_rate=$(rate "$dd_s")
+grey_rate=$(rate "$grey_s"); openssl_rate=$(rate "$openssl_s"); cp_rate=$(rate "$cp_s"); dd_rate=$(rate "$dd_s"); direct_rate=$(rate "$direct_s")
 slower=$(( openssl_rate < cp_rate ? openssl_rate : cp_rate ))
 printf '\n%-52s %10s\n' "run ($mebibytes MiB file, best of $runs, page cache warm)" "MiB/s"
 printf '%-52s %10s\n' "grey signed PUT (hash, sniff, write, fsync, rename)" "$grey_rate"
 printf '%-52s %10s\n' "openssl dgst -sha256 (reference)" "$openssl_rate"
 printf '%-52s %10s\n' "cp on the same disk (reference)" "$cp_rate"
 printf '%-52s %10s\n' "dd conv=fsync on the same disk (durable copy)" "$dd_rate"
+printf '%-52s %10s\n' "dd oflag=direct conv=fsync (durable, past the cache)" "$direct_rate"
 printf '%-52s %10s\n' "ratio grey / slower of openssl and cp" "$(ratio "$grey_rate" "$slower")"
 printf '%-52s %10s\n' "ratio grey / durable copy" "$(ratio "$grey_rate" "$dd_rate")"
+printf '%-52s %10s\n' "ratio grey / durable copy past the cache" "$(ratio "$grey_rate" "$direct_rate")"
 s3_rate=$(rate "${store_s[s3]}"); encrypted_rate=$(rate "${store_s[encrypted]}")
 printf '%-52s %10s\n' "grey signed PUT to S3 (SeaweedFS on loopback)" "$s3_rate"
 printf '%-52s %10s\n' "ratio grey on S3 / grey on the filesystem" "$(ratio "$s3_rate" "$grey_rate")"
