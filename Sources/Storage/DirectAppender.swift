@@ -32,7 +32,7 @@ final class DirectAppender {
     /// - Parameter expectedSize: the file's length when known, so that a small file gets a small buffer.
     init(file: PosixFile, expectedSize: Int64? = nil) {
         self.file = file
-        self.isDirect = file.isDirect
+        self.isDirect = file.isDirectIO
         let wholeBlocks = expectedSize.map { max(1, ($0 + Int64(Self.alignment) - 1) / Int64(Self.alignment)) } ?? Int64.max
         let capacity = Int(min(Int64(Self.bufferSize / Self.alignment), wholeBlocks)) * Self.alignment
         buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: Self.alignment)
@@ -72,19 +72,14 @@ final class DirectAppender {
 
     /// Writes the buffer's first `count` bytes at `offset`, and moves the rest to the start.
     private func write(count: Int) throws {
-        var written = 0
-        while written < count {
-            let result = pwrite(file.descriptor, buffer.baseAddress! + written, count - written, off_t(offset) + off_t(written))
-            if result < 0 {
-                if errno == EINTR { continue }
-                // A filesystem that accepted O_DIRECT at open but not this write: go on through the page cache.
-                if errno == EINVAL && isDirect {
-                    try stopDirectWrites()
-                    continue
-                }
-                throw BlobStoreError.io(operation: "write", errno: errno)
-            }
-            written += result
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+        do {
+            try file.writeAll(bytes, at: offset)
+        } catch BlobStoreError.io(_, let code) where code == EINVAL && isDirect {
+            // A filesystem that accepted O_DIRECT at open but not this write: write it
+            // again, whole, through the page cache, and every write after it.
+            try stopDirectWrites()
+            try file.writeAll(bytes, at: offset)
         }
         offset += Int64(count)
         buffered -= count

@@ -42,7 +42,7 @@ extension FileSystemBlobStore {
         var received: Int64 = 0
         let prefixLength = Int(min(size, Int64(BlobStoreLimits.inspectedPrefix)))
         var prefix: ByteBuffer? = allocator.buffer(capacity: prefixLength)
-        // Small chunks are gathered into blocks of `writeSize`; a large one goes on as it is, without a copy.
+        // Small chunks are gathered into blocks of `writeSize`; a large one goes on as it is (no copy).
         var pending = ByteBuffer()
 
         for try await chunk in body {
@@ -56,7 +56,7 @@ extension FileSystemBlobStore {
                     try await inspect(head)
                 }
             }
-            if chunk.readableBytes >= Self.writeSize / 4 {
+            if chunk.readableBytes >= Self.largeChunkSize {
                 if pending.readableBytes > 0 { try await pipeline.submit(pending) }
                 pending = ByteBuffer()
                 try await pipeline.submit(chunk)

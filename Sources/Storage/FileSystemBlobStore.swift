@@ -12,6 +12,8 @@ public struct FileSystemBlobStore: BlobStore {
 
     /// Bytes gathered before each write: few system calls, little memory per upload.
     static let writeSize = 1 << 20
+    /// A body chunk at least this large is hashed and written as it came, not gathered first.
+    static let largeChunkSize = writeSize / 4
     /// Bytes per chunk when reading: few trips to the thread pool for a large range.
     static let readSize = 1 << 20
 

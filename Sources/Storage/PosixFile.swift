@@ -14,30 +14,30 @@ final class PosixFile: @unchecked Sendable {
     // Safe to share: the descriptor is only used by one caller at a time (a put or a read
     // owns its file), and `close` happens once, in deinit.
     let descriptor: Int32
-    /// Whether the file was opened for direct I/O (``createExclusive(_:direct:)``).
-    let isDirect: Bool
 
-    private init(descriptor: Int32, isDirect: Bool = false) {
+    private init(descriptor: Int32) {
         self.descriptor = descriptor
-        self.isDirect = isDirect
     }
 
     deinit { _ = close(descriptor) }
 
     /// Creates a new file that must not exist yet, readable by its owner only; with
     /// `direct`, opened for writes past the page cache where the filesystem allows it
-    /// (``isDirect`` tells).
+    /// (``isDirectIO`` tells).
     static func createExclusive(_ path: String, direct: Bool = false) throws -> PosixFile {
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
         if direct && directIOFlag != 0 {
             let descriptor = open(path, flags | directIOFlag, 0o600)
-            if descriptor >= 0 { return PosixFile(descriptor: descriptor, isDirect: true) }
+            if descriptor >= 0 { return PosixFile(descriptor: descriptor) }
             guard errno == EINVAL else { throw BlobStoreError.io(operation: "open", errno: errno) }
         }
         let descriptor = open(path, flags, 0o600)
         guard descriptor >= 0 else { throw BlobStoreError.io(operation: "open", errno: errno) }
         return PosixFile(descriptor: descriptor)
     }
+
+    /// Whether writes go past the page cache (see ``createExclusive(_:direct:)`` and ``stopDirectIO()``).
+    var isDirectIO: Bool { directIOFlag != 0 && fcntl(descriptor, F_GETFL) & directIOFlag != 0 }
 
     /// Clears direct I/O, so that the next writes (of any length and offset) go through the page cache.
     func stopDirectIO() throws {
@@ -57,18 +57,16 @@ final class PosixFile: @unchecked Sendable {
         return PosixFile(descriptor: descriptor)
     }
 
-    /// Writes all of `buffer`, however many calls it takes.
-    func writeAll(_ buffer: ByteBuffer) throws {
-        try buffer.withUnsafeReadableBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw BlobStoreError.io(operation: "write", errno: errno)
-                }
-                offset += written
+    /// Writes all of `bytes` at `offset`, however many calls it takes.
+    func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
+        var written = 0
+        while written < bytes.count {
+            let result = pwrite(descriptor, bytes.baseAddress! + written, bytes.count - written, off_t(offset) + off_t(written))
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw BlobStoreError.io(operation: "write", errno: errno)
             }
+            written += result
         }
     }
 
