@@ -160,6 +160,11 @@ import Testing
             #expect(await refusal("(1, 1, 'credit', 5, 'EUR', 5, false) LIMIT 0")?.contains("has no entries") == true)
             // The same rows, balanced and chained, are accepted: the refusals above are the rules'.
             #expect(await refusal("(1, 1, 'credit', 5, 'EUR', 5, false), (2, 2, 'debit', 5, 'EUR', 0, false)") == nil)
+            // An entry on a frozen wallet, however well chained, until it is unfrozen.
+            _ = try await fixture.ledger.setWalletStatus(tenantID: tenant, walletID: wallet.id, .frozen, by: .system)
+            #expect(await refusal("(3, 1, 'credit', 5, 'EUR', 5, false), (4, 2, 'debit', 5, 'EUR', 0, false)")?.contains("is frozen") == true)
+            _ = try await fixture.ledger.setWalletStatus(tenantID: tenant, walletID: wallet.id, .active, by: .system)
+            #expect(await refusal("(3, 1, 'credit', 5, 'EUR', 5, false), (4, 2, 'debit', 5, 'EUR', 0, false)") == nil)
             #expect(try await fixture.balance(wallet) == 0)
         }
     }
@@ -239,9 +244,9 @@ import Testing
             }
             #expect(Set(results).count == 1)
             #expect(results.first?.status == 201)
-            // A batch that lost the race rendered its own answer, which was thrown away: at
-            // most one render per batch in flight (two ledgers with two runners each).
-            #expect((1...4).contains(renders.value))
+            // The answer was rendered at least once; a batch that lost the race rendered its
+            // own too (on either path), and it was thrown away: every caller got the same one.
+            #expect(renders.value >= 1)
             #expect(try await fixture.balance(wallet) == 70)
 
             await #expect(throws: LedgerError.idempotencyKeyReused) {

@@ -5,7 +5,8 @@ import Logging
 import PostgresNIO
 
 /// Posts one batch of requests on one open database transaction, in two statements
-/// whatever the batch's size:
+/// whatever the batch's size (the locked path; ``postOptimistically(_:cached:createdAt:on:)``
+/// is the path without a read):
 ///
 /// 1. read (``read(_:on:)``): look up the Idempotency-Keys, lock every account the batch
 ///    touches in one global order (by id), so that no two batches can wait on each other
@@ -13,55 +14,63 @@ import PostgresNIO
 ///    external references and reversals already taken, after the locks are held;
 /// 2. judge each request in queue order (``BatchPlanner``): a committed key is replayed,
 ///    not run again;
-/// 3. write (``write(_:responses:createdAt:on:)``): the accepted transactions, their
-///    entries, which the database checks again (balance chain, no negative wallet, debits
-///    equal credits), and each keyed request's response under its key. A key another
-///    transaction took meanwhile makes the batch run again, and then replay that response.
+/// 3. write (``write(_:as:createdAt:on:)``): the accepted transactions, their entries,
+///    which the database checks again (balance chain, no negative wallet, no frozen wallet,
+///    debits equal credits), and each keyed request's response under its key. A key
+///    another transaction took meanwhile makes the batch run again, and then replay that
+///    response.
 ///
 /// The caller commits; only then are the results handed out.
 struct BatchPoster {
     let logger: Logger
 
-    func post(_ jobs: [PostingJob], on connection: PostgresConnection) async throws -> [Result<PostingResult, any Error>] {
+    func post(_ jobs: [PostingJob], on connection: PostgresConnection) async throws -> PostedBatch {
         let snapshot = try await read(jobs, on: connection)
         let claims = claimKeys(of: jobs, stored: snapshot.storedKeys)
-        var planner = BatchPlanner(accounts: snapshot.accounts, externalRefs: snapshot.externalRefs, reversals: snapshot.reversals)
-        let createdAt = snapshot.lockedAt
+        let planner = BatchPlanner(accounts: snapshot.accounts, externalRefs: snapshot.externalRefs, reversals: snapshot.reversals)
+        let plan = plan(jobs, claims: claims, with: planner, createdAt: snapshot.lockedAt)
+        try await write(plan, as: BatchWrite.self, createdAt: snapshot.lockedAtMicroseconds, on: connection)
+        return PostedBatch(results: answerFollowers(jobs, plan: plan), accounts: plan.accounts, createdAtMicroseconds: snapshot.lockedAtMicroseconds)
+    }
 
-        var results = [Result<PostingResult, any Error>?](repeating: nil, count: jobs.count)
-        var accepted: [PlannedTransaction] = []
-        var responses: [KeyedResponse] = []
+    /// Judges the jobs whose keys let them run, in queue order, and renders each outcome.
+    func plan(_ jobs: [PostingJob], claims: [KeyClaim], with planner: BatchPlanner, createdAt: Date) -> BatchPlan {
+        var planner = planner
+        var plan = BatchPlan(claims: claims, results: Array(repeating: nil, count: jobs.count))
         var audited: [AuditEvent] = []
         for index in jobs.indices where claims[index].runs {
             let job = jobs[index]
             let decision = planner.plan(job.request, tenantID: job.tenantID, id: Identifier.makeUUID())
-            if case .success(let planned) = decision {
-                accepted.append(planned)
+            switch decision {
+            case .success(let planned):
+                plan.accepted.append(planned)
                 audited.append(planned.auditEvent(actor: job.actor))
+            case .failure:
+                plan.refusesAny = true
             }
             let outcome = decision.map { $0.transaction(createdAt: createdAt) }
             let response = job.idempotency.map { $0.render(outcome) }
             if let response, let idempotency = job.idempotency {
-                responses.append(KeyedResponse(
+                plan.responses.append(KeyedResponse(
                     key: ClaimKey(tenantID: job.tenantID, key: idempotency.key), fingerprint: idempotency.fingerprint, response: response
                 ))
             }
             switch outcome {
-            case .success(let transaction): results[index] = .success(.posted(transaction, stored: response))
-            case .failure(let error): results[index] = .success(.rejected(error, stored: response))
+            case .success(let transaction): plan.results[index] = .success(.posted(transaction, stored: response))
+            case .failure(let error): plan.results[index] = .success(.rejected(error, stored: response))
             }
         }
-        try await write(accepted, responses: responses, audit: AuditColumns(audited), createdAt: snapshot.lockedAtMicroseconds, on: connection)
-        return answerFollowers(jobs, claims: claims, results: results, stored: Dictionary(responses.map { ($0.key, $0.response) }, uniquingKeysWith: { first, _ in first }))
+        plan.audit = AuditColumns(audited)
+        plan.accounts = planner.accounts
+        return plan
     }
 
     /// Requests that repeat a key of an earlier request in the same batch get that
     /// request's response, as they would had they come just after it.
-    private func answerFollowers(
-        _ jobs: [PostingJob], claims: [KeyClaim], results: [Result<PostingResult, any Error>?],
-        stored: [ClaimKey: StoredResponse]
-    ) -> [Result<PostingResult, any Error>] {
-        jobs.indices.map { index in
+    func answerFollowers(_ jobs: [PostingJob], plan: BatchPlan) -> [Result<PostingResult, any Error>] {
+        let claims = plan.claims, results = plan.results
+        let stored = Dictionary(plan.responses.map { ($0.key, $0.response) }, uniquingKeysWith: { first, _ in first })
+        return jobs.indices.map { index in
             switch claims[index] {
             case .unkeyed, .claimed:
                 return results[index]!
@@ -84,28 +93,68 @@ struct BatchPoster {
     }
 
     /// Inserts the accepted transactions, their entries, their audit events and the keyed
-    /// responses in one statement. Keys go in key order, so two batches never wait on each other's keys in
-    /// opposite orders (and every account lock is already held, so a batch holding keys
-    /// never waits for accounts).
-    private func write(
-        _ transactions: [PlannedTransaction], responses: [KeyedResponse], audit: AuditColumns, createdAt microseconds: Int64,
-        on connection: PostgresConnection
+    /// responses in one statement. Keys go in key order, so two batches never wait on each
+    /// other's keys in opposite orders (and on the locked path every account lock is
+    /// already held, so a batch holding keys never waits for accounts).
+    func write<Statement: BatchWriteStatement>(
+        _ plan: BatchPlan, as statement: Statement.Type, createdAt microseconds: Int64, on connection: PostgresConnection
     ) async throws {
-        guard !transactions.isEmpty || !responses.isEmpty else { return }
+        guard !plan.accepted.isEmpty || !plan.responses.isEmpty else { return }
         let rows = try await connection.run(
-            BatchWrite.query(transactions, responses: responses, audit: audit, createdAt: microseconds), as: BatchWrite.self, logger: logger
+            Statement.query(plan.accepted, responses: plan.responses, audit: plan.audit, createdAt: microseconds),
+            as: Statement.self, logger: logger
         )
-        for try await row in rows where try row.decode(Int.self) != responses.count {
+        for try await row in rows where try row.decode(Int.self) != plan.responses.count {
             throw ConcurrentWriteConflict("an Idempotency-Key of this batch was committed by another transaction meanwhile")
         }
     }
 }
 
-/// The batch's one writing statement (see ``BatchPoster``), prepared once per connection.
-enum BatchWrite: ReusedStatement {
-    static let name = "grey_ledger_batch_write"
-    static let sql = query([], responses: [], audit: AuditColumns([]), createdAt: 0).sql
+/// What a batch decided before it writes: the rows to insert and each job's result.
+struct BatchPlan {
+    var claims: [KeyClaim]
+    /// Each job's result; nil for a job that follows another's key (see ``BatchPoster/answerFollowers(_:plan:)``).
+    var results: [Result<PostingResult, any Error>?]
+    var accepted: [PlannedTransaction] = []
+    var responses: [KeyedResponse] = []
+    var audit = AuditColumns([])
+    /// The accounts as they stand once the accepted transactions are posted.
+    var accounts: [AccountKey: AccountState] = [:]
+    /// Whether any request was refused (insufficient funds, a frozen wallet, ...).
+    var refusesAny = false
+}
 
+/// A batch posted and committed: each job's result, and its accounts as they now stand.
+struct PostedBatch {
+    var results: [Result<PostingResult, any Error>]
+    var accounts: [AccountKey: AccountState]
+    /// When the batch's transactions were created, in microseconds since 1970.
+    var createdAtMicroseconds: Int64
+}
+
+/// A batch's one writing statement (see ``BatchPoster``), prepared once per connection.
+/// Its variants differ only in what a key already stored does.
+protocol BatchWriteStatement: ReusedStatement {
+    /// Whether a key already stored is skipped (and counted, see ``BatchPoster/write(_:as:createdAt:on:)``)
+    /// rather than failing the statement.
+    static var skipsStoredKeys: Bool { get }
+}
+
+/// The locked path's write: a key stored meanwhile is skipped, and the batch runs again.
+enum BatchWrite: BatchWriteStatement {
+    static let name = "grey_ledger_batch_write"
+    static let skipsStoredKeys = true
+    static let sql = query([], responses: [], audit: AuditColumns([]), createdAt: 0).sql
+}
+
+/// The optimistic path's write, committed on its own: any key stored before fails it.
+enum OptimisticBatchWrite: BatchWriteStatement {
+    static let name = "grey_ledger_batch_write_optimistic"
+    static let skipsStoredKeys = false
+    static let sql = query([], responses: [], audit: AuditColumns([]), createdAt: 0).sql
+}
+
+extension BatchWriteStatement {
     /// The statement for these rows: its text is the same for every batch.
     static func query(_ transactions: [PlannedTransaction], responses: [KeyedResponse], audit: AuditColumns, createdAt microseconds: Int64) -> PostgresQuery {
         let noReversal = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
@@ -146,7 +195,7 @@ enum BatchWrite: ReusedStatement {
                     \(ArrayParameter(responses.map { Int64($0.response.status) })), \(ArrayParameter(responses.map { ByteBuffer(bytes: $0.response.body) }))
                 ) AS u(tenant_id, key, digest, status, body)
                 ORDER BY u.tenant_id, u.key
-                ON CONFLICT DO NOTHING
+                \(unescaped: skipsStoredKeys ? "ON CONFLICT DO NOTHING" : "")
                 RETURNING 1
             )
             SELECT count(*) FROM stored

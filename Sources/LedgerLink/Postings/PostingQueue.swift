@@ -13,6 +13,11 @@ import Synchronization
 /// meanwhile form the next batch. If a batch fails as a whole, its requests are posted one
 /// by one, so one request can never fail another.
 ///
+/// A batch whose accounts are all in the ``AccountCache`` is first posted optimistically,
+/// in one statement and one round trip; if the database refuses that statement (the cache
+/// was stale, a key was taken, a wallet was frozen) or the plan refuses a request, it is
+/// posted on the locked path, in a transaction that reads and locks its accounts first.
+///
 /// With a batch in flight, another runner takes only the requests that touch none of its
 /// accounts; the others wait for the next batch. So the batches of one queue never wait
 /// for each other's row locks, and requests on one account keep their order.
@@ -27,7 +32,17 @@ final class PostingQueue: Sendable {
         var busyAccounts: Set<AccountKey> = []
     }
 
+    /// How many batches each path posted (and how many optimistic ones the database refused).
+    struct PathCounts: Equatable {
+        var optimistic = 0
+        var refused = 0
+        var locked = 0
+    }
+
     private let state = Mutex(State())
+    private let counts = Mutex(PathCounts())
+    private let cache = AccountCache()
+    private let clock = PostingClock()
     private let client: PostgresClient
     private let logger: Logger
     private let runnerLimit: Int
@@ -69,7 +84,7 @@ final class PostingQueue: Sendable {
     private func run() async {
         var finished: Set<AccountKey> = []
         while let (batch, accounts) = nextBatch(after: finished) {
-            await post(batch)
+            await post(batch, accounts: accounts)
             finished = accounts
         }
     }
@@ -93,25 +108,62 @@ final class PostingQueue: Sendable {
         }
     }
 
-    private func post(_ batch: [PostingJob]) async {
+    private func post(_ batch: [PostingJob], accounts: Set<AccountKey>) async {
         let poster = BatchPoster(logger: logger)
+        if let cached = cache.states(of: accounts) {
+            do {
+                let posted = try await client.withConnection { connection in
+                    try await poster.postOptimistically(batch, cached: cached, createdAt: clock.next(), on: connection)
+                }
+                if let posted {
+                    counts.withLock { $0.optimistic += 1 }
+                    finish(batch, posted)
+                    return
+                }
+            } catch let error as PSQLError where error.code == .server {
+                // The statement failed as a whole and wrote nothing: the locked path decides.
+                counts.withLock { $0.refused += 1 }
+                cache.forget(accounts)
+                logger.debug("optimistic batch refused by the database; posting it locked", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+            } catch {
+                // Whether the statement committed is unknown (the connection failed, say):
+                // posting again could post twice.
+                cache.forget(accounts)
+                for job in batch { job.completion.resume(throwing: error) }
+                return
+            }
+        }
         do {
-            let outcomes = try await retryingTransientConflicts {
+            let posted = try await retryingTransientConflicts {
                 try await client.withTransaction(logger: logger) { connection in
                     try await poster.post(batch, on: connection)
                 }
             }
-            for (job, outcome) in zip(batch, outcomes) {
-                if case .success(.posted(let transaction, _)) = outcome { logPosted(transaction, job: job) }
-                job.completion.resume(with: outcome)
-            }
+            counts.withLock { $0.locked += 1 }
+            clock.saw(posted.createdAtMicroseconds)
+            finish(batch, posted)
         } catch {
+            cache.forget(accounts)
             guard batch.count > 1 else {
                 batch[0].completion.resume(throwing: (error as? PostgresTransactionError)?.closureError ?? error)
                 return
             }
             logger.warning("posting batch failed; posting its requests one by one", metadata: ["error": "\(String(reflecting: error))"])
-            for job in batch { await post([job]) }
+            for job in batch {
+                await post([job], accounts: Set(job.request.accountIDs.map { AccountKey(tenantID: job.tenantID, accountID: $0) }))
+            }
+        }
+    }
+
+    /// How many batches each path has posted so far.
+    var pathCounts: PathCounts { counts.withLock { $0 } }
+
+    /// Keeps the committed batch's accounts and answers its requests.
+    private func finish(_ batch: [PostingJob], _ posted: PostedBatch) {
+        cache.remember(posted.accounts)
+        for (job, outcome) in zip(batch, posted.results) {
+            if case .success(.posted(let transaction, _)) = outcome { logPosted(transaction, job: job) }
+            job.completion.resume(with: outcome)
         }
     }
 

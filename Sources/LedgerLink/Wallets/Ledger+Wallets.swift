@@ -85,8 +85,10 @@ extension Ledger {
         return (wallet, 0)
     }
 
-    /// Freezes or unfreezes a wallet. The wallet's account is locked first, as postings
-    /// lock it, so a posting never sees a status that is changing under it. A change is
+    /// Freezes or unfreezes a wallet. The wallet's account is locked first, as the locked
+    /// posting path locks it, so that path never sees a status changing under it; an
+    /// optimistic posting locks the wallet's row in the database's frozen-wallet check instead
+    /// (migration 0015), so the freeze waits for it or it sees the freeze. A change is
     /// recorded in the audit log against `actor` (`wallet.frozen`, `wallet.unfrozen`).
     public func setWalletStatus(tenantID: UUID, walletID: UUID, _ status: Wallet.Status, by actor: AuditActor) async throws -> Wallet {
         try await client.withTransaction(logger: logger) { connection in
