@@ -27,10 +27,16 @@ public struct Ledger: Sendable {
     /// - Parameters:
     ///   - postingRunners: posting batches in flight at once (see ``PostingQueue``).
     ///   - postingExecutor: where the posting batches run; nil for the shared pool.
-    public init(client: PostgresClient, logger: Logger, postingRunners: Int = 2, postingExecutor: (any TaskExecutor)? = nil) {
+    ///   - postingObserver: told the path of every posting batch (``PostingPath``).
+    public init(
+        client: PostgresClient, logger: Logger, postingRunners: Int = 2, postingExecutor: (any TaskExecutor)? = nil,
+        postingObserver: (@Sendable (PostingPath) -> Void)? = nil
+    ) {
         self.client = client
         self.logger = logger
-        self.queue = PostingQueue(client: client, logger: logger, runners: postingRunners, executor: postingExecutor)
+        self.queue = PostingQueue(
+            client: client, logger: logger, runners: postingRunners, executor: postingExecutor, observer: postingObserver
+        )
     }
 
     /// Posts a planned request with the next batch and returns once it is committed.

@@ -83,7 +83,11 @@ public func buildRouter(
     let api = router.group()
         .add(middleware: BearerAuthMiddleware(keys: keys))
         .group(context: TenantRequestContext.self)
-    let ledger = Ledger(client: dependencies.database, logger: dependencies.logger, postingExecutor: dependencies.postingExecutor)
+    let metrics = dependencies.metrics
+    let ledger = Ledger(
+        client: dependencies.database, logger: dependencies.logger, postingExecutor: dependencies.postingExecutor,
+        postingObserver: { metrics.recordPostingBatch($0) }
+    )
     UsersController(users: UserStore(client: dependencies.database, logger: dependencies.logger), ledger: ledger)
         .addRoutes(to: api, catalogue: catalogue)
     WalletsController(ledger: ledger).addRoutes(to: api, catalogue: catalogue)

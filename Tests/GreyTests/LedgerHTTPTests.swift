@@ -95,6 +95,16 @@ import Testing
                 sum += balance
             }
             #expect(sum == funded)
+            // Batches of known wallets post optimistically; those the cached balances cannot
+            // pay (402s) and the first on each wallet post locked. One process: none refused.
+            let metrics = try await ledger.get("/metrics").text
+            func batches(_ path: String) -> Int? {
+                let prefix = #"grey_ledger_posting_batches_total{path="\#(path)"} "#
+                return metrics.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Int($0.dropFirst(prefix.count)) }
+            }
+            #expect((batches("optimistic") ?? 0) > 0, "\(metrics)")
+            #expect((batches("locked") ?? 0) > 0)
+            #expect(batches("refused") == nil)
         }
     }
 

@@ -47,6 +47,7 @@ final class PostingQueue: Sendable {
     private let logger: Logger
     private let runnerLimit: Int
     private let runnerExecutor: (any TaskExecutor)?
+    private let observer: (@Sendable (PostingPath) -> Void)?
 
     /// - Parameters:
     ///   - runners: batches in flight at once. Batches lock their accounts in one global
@@ -55,11 +56,16 @@ final class PostingQueue: Sendable {
     ///   - executor: where the runners run (``EventLoopTaskExecutor`` on the database
     ///     client's event loop, say); nil runs them in the shared cooperative pool, where
     ///     each of a batch's round trips waits in line behind the HTTP requests' work.
-    init(client: PostgresClient, logger: Logger, runners: Int = 2, executor: (any TaskExecutor)? = nil) {
+    ///   - observer: told the path of every batch posted (for metrics).
+    init(
+        client: PostgresClient, logger: Logger, runners: Int = 2, executor: (any TaskExecutor)? = nil,
+        observer: (@Sendable (PostingPath) -> Void)? = nil
+    ) {
         self.client = client
         self.logger = logger
         self.runnerLimit = max(1, runners)
         self.runnerExecutor = executor
+        self.observer = observer
     }
 
     /// Posts `request` in the next batch and returns once that batch has committed.
@@ -116,13 +122,13 @@ final class PostingQueue: Sendable {
                     try await poster.postOptimistically(batch, cached: cached, createdAt: clock.next(), on: connection)
                 }
                 if let posted {
-                    counts.withLock { $0.optimistic += 1 }
+                    count(.optimistic)
                     finish(batch, posted)
                     return
                 }
             } catch let error as PSQLError where error.code == .server {
                 // The statement failed as a whole and wrote nothing: the locked path decides.
-                counts.withLock { $0.refused += 1 }
+                count(.refused)
                 cache.forget(accounts)
                 logger.debug("optimistic batch refused by the database; posting it locked", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
             } catch {
@@ -139,7 +145,7 @@ final class PostingQueue: Sendable {
                     try await poster.post(batch, on: connection)
                 }
             }
-            counts.withLock { $0.locked += 1 }
+            count(.locked)
             clock.saw(posted.createdAtMicroseconds)
             finish(batch, posted)
         } catch {
@@ -157,6 +163,17 @@ final class PostingQueue: Sendable {
 
     /// How many batches each path has posted so far.
     var pathCounts: PathCounts { counts.withLock { $0 } }
+
+    private func count(_ path: PostingPath) {
+        counts.withLock { counts in
+            switch path {
+            case .optimistic: counts.optimistic += 1
+            case .refused: counts.refused += 1
+            case .locked: counts.locked += 1
+            }
+        }
+        observer?(path)
+    }
 
     /// Keeps the committed batch's accounts and answers its requests.
     private func finish(_ batch: [PostingJob], _ posted: PostedBatch) {

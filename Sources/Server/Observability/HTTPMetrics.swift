@@ -1,5 +1,6 @@
 public import Prometheus
 public import Storage
+import LedgerLink
 import Synchronization
 
 /// Request counts and latency by route, method and status, in Prometheus form.
@@ -52,6 +53,14 @@ public struct HTTPMetrics: Sendable {
         let route: String
         let method: String
         let status: Int
+    }
+
+    /// Counts one posting batch by the path it took.
+    func recordPostingBatch(_ path: PostingPath) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "grey", subsystem: "ledger", metricName: "posting_batches", unitName: "total", helpText: "Posting batches by the path they took"),
+            labels: [("path", path.rawValue)]
+        ).increment()
     }
 
     /// Sets the number of jobs in each state (read from the queue at each scrape).
