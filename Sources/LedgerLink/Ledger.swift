@@ -18,10 +18,10 @@ public struct Ledger: Sendable {
     let client: PostgresClient
     let logger: Logger
     /// System account ids already looked up; they never change once created.
-    let systemAccounts = ImmutableValueCache<SystemAccountKey, UUID>(capacity: 100_000)
+    let systemAccounts = BoundedCache<SystemAccountKey, UUID>(capacity: 100_000)
     /// Wallet currencies already read: a wallet's currency never changes and wallets are
     /// never removed, so an entry never goes stale.
-    let knownWalletCurrencies = ImmutableValueCache<AccountKey, CurrencyCode>(capacity: 200_000)
+    let knownWalletCurrencies = BoundedCache<AccountKey, CurrencyCode>(capacity: 200_000)
     let queue: PostingQueue
 
     /// - Parameters:
@@ -80,28 +80,6 @@ public struct Ledger: Sendable {
         )
         for try await id in rows.decode(UUID.self) { return id }
         return nil
-    }
-}
-
-/// Values that never change once they exist (system account ids, wallet currencies), kept
-/// in memory so hot paths skip their query. Emptied when it reaches `capacity`.
-final class ImmutableValueCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private let capacity: Int
-    private let values = Mutex<[Key: Value]>([:])
-
-    init(capacity: Int) {
-        self.capacity = capacity
-    }
-
-    func lookUp(_ key: Key) -> Value? {
-        values.withLock { $0[key] }
-    }
-
-    func remember(_ value: Value, for key: Key) {
-        values.withLock { cache in
-            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
-            cache[key] = value
-        }
     }
 }
 

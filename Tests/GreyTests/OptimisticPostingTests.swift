@@ -31,11 +31,17 @@ import Testing
             let pair = try await make(client, funding: 1_000)
             _ = try await pair.transfer(100)
             _ = try await pair.transfer(100)
-            #expect(pair.ledger.queue.pathCounts == .init(optimistic: 1, refused: 0, locked: 2))
+            #expect(pair.paths == [1, 0, 2])
             return pair
         }
 
         var ledger: Ledger { fixture.ledger }
+
+        /// The ledger's batches so far: optimistic, refused, locked.
+        var paths: [Int] {
+            let counts = ledger.queue.pathCounts
+            return [counts[.optimistic, default: 0], counts[.refused, default: 0], counts[.locked, default: 0]]
+        }
         var tenantID: UUID { fixture.tenantID }
 
         func transfer(_ amount: Int64, through ledger: Ledger? = nil, key: String? = nil) async throws -> PostingResult {
@@ -67,10 +73,10 @@ import Testing
             let pair = try await Pair.make(client, funding: 1_000)
             // The payee is not known yet: the first transfer reads (and locks) its accounts.
             #expect(try pair.payerBalance(after: try await pair.transfer(100)) == 900)
-            #expect(pair.ledger.queue.pathCounts == .init(optimistic: 0, refused: 0, locked: 2))
+            #expect(pair.paths == [0, 0, 2])
             #expect(try pair.payerBalance(after: try await pair.transfer(100)) == 800)
             #expect(try pair.payerBalance(after: try await pair.transfer(250)) == 550)
-            #expect(pair.ledger.queue.pathCounts == .init(optimistic: 2, refused: 0, locked: 2))
+            #expect(pair.paths == [2, 0, 2])
             #expect(try await pair.fixture.balance(pair.to) == 450)
             try await pair.verifyClean(client)
         }
@@ -84,15 +90,15 @@ import Testing
             let spend = try await pair.other.planSpend(tenantID: pair.tenantID, walletID: pair.from.id, amount: Amount(300)!, memo: nil)
             _ = try await pair.other.post(spend, tenantID: pair.tenantID).transaction()
             #expect(try pair.payerBalance(after: try await pair.transfer(100)) == 400)
-            #expect(pair.ledger.queue.pathCounts == .init(optimistic: 1, refused: 1, locked: 3))
+            #expect(pair.paths == [1, 1, 3])
             // The cache now holds what the locked path read: optimistic again.
             #expect(try pair.payerBalance(after: try await pair.transfer(50)) == 350)
-            #expect(pair.ledger.queue.pathCounts == .init(optimistic: 2, refused: 1, locked: 3))
+            #expect(pair.paths == [2, 1, 3])
             // A plan the cached balance cannot pay is judged on the locked path's fresh read.
             await #expect(throws: LedgerError.insufficientFunds(accountID: pair.from.id)) {
                 _ = try await pair.transfer(351).transaction()
             }
-            #expect(pair.ledger.queue.pathCounts == .init(optimistic: 2, refused: 1, locked: 4))
+            #expect(pair.paths == [2, 1, 4])
             #expect(try await pair.fixture.balance(pair.from) == 350)
             try await pair.verifyClean(client)
         }
@@ -105,12 +111,12 @@ import Testing
             await #expect(throws: LedgerError.walletFrozen(walletID: pair.from.id)) {
                 _ = try await pair.transfer(100).transaction()
             }
-            #expect(pair.ledger.queue.pathCounts == .init(optimistic: 1, refused: 1, locked: 3))
+            #expect(pair.paths == [1, 1, 3])
             // Unfrozen elsewhere: the cache still says frozen, which only sends the batch
             // to the locked path, where the fresh read lets it post.
             _ = try await pair.other.setWalletStatus(tenantID: pair.tenantID, walletID: pair.from.id, .active, by: .system)
             #expect(try pair.payerBalance(after: try await pair.transfer(100)) == 700)
-            #expect(pair.ledger.queue.pathCounts == .init(optimistic: 1, refused: 1, locked: 4))
+            #expect(pair.paths == [1, 1, 4])
             try await pair.verifyClean(client)
         }
     }
@@ -135,7 +141,7 @@ import Testing
                 return
             }
             #expect(replayed == stored)
-            #expect(pair.ledger.queue.pathCounts == .init(optimistic: 1, refused: 1, locked: 3))
+            #expect(pair.paths == [1, 1, 3])
             #expect(try await pair.fixture.balance(pair.from) == 800)
             try await pair.verifyClean(client)
         }
@@ -155,23 +161,23 @@ import Testing
     @Test func aBatchIsKnownOnlyIfEveryAccountIs() {
         let cache = AccountCache(capacity: 10)
         cache.remember([account(1): state(1), account(2): state(2)])
-        #expect(cache.states(of: [account(1), account(2)]) == [account(1): state(1), account(2): state(2)])
-        #expect(cache.states(of: [account(1), account(3)]) == nil)
+        #expect(cache.lookUp(all: [account(1), account(2)]) == [account(1): state(1), account(2): state(2)])
+        #expect(cache.lookUp(all: [account(1), account(3)]) == nil)
         cache.remember([account(1): state(5)])
-        #expect(cache.states(of: [account(1)]) == [account(1): state(5)])
+        #expect(cache.lookUp(all: [account(1)]) == [account(1): state(5)])
         cache.forget([account(1)])
-        #expect(cache.states(of: [account(1)]) == nil)
-        #expect(cache.states(of: [account(2)]) == [account(2): state(2)])
+        #expect(cache.lookUp(all: [account(1)]) == nil)
+        #expect(cache.lookUp(all: [account(2)]) == [account(2): state(2)])
     }
 
     @Test func itEmptiesItselfAtCapacity() {
         let cache = AccountCache(capacity: 3)
         cache.remember([account(1): state(1), account(2): state(2)])
         cache.remember([account(3): state(3)])
-        #expect(cache.states(of: [account(1), account(2), account(3)]) != nil)
+        #expect(cache.lookUp(all: [account(1), account(2), account(3)]) != nil)
         cache.remember([account(4): state(4)])
-        #expect(cache.states(of: [account(1)]) == nil)
-        #expect(cache.states(of: [account(4)]) == [account(4): state(4)])
+        #expect(cache.lookUp(all: [account(1)]) == nil)
+        #expect(cache.lookUp(all: [account(4)]) == [account(4): state(4)])
     }
 
     @Test func postingTimesOnlyMoveForward() {

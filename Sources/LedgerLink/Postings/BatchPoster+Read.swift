@@ -26,7 +26,7 @@ extension BatchPoster {
         let keys = jobs.compactMap { job in job.idempotency.map { ClaimKey(tenantID: job.tenantID, key: $0.key) } }
             .filter { seenKeys.insert($0).inserted }
         var seenAccounts = Set<AccountKey>()
-        let accounts = jobs.flatMap { job in job.request.accountIDs.map { AccountKey(tenantID: job.tenantID, accountID: $0) } }
+        let accounts = jobs.flatMap(\.accounts)
             .filter { seenAccounts.insert($0).inserted }
         let refs = jobs.compactMap { job in job.request.externalRef.map { (job.tenantID, $0) } }
         let reversed = jobs.compactMap { job in job.request.reversesID.map { (job.tenantID, $0) } }

@@ -11,6 +11,9 @@ struct PostingJob: Sendable {
     /// When the request joined the queue, for the posted-transaction log line.
     let enqueuedAt: ContinuousClock.Instant
     let completion: CheckedContinuation<PostingResult, any Error>
+
+    /// The accounts the request touches, in its tenant.
+    var accounts: [AccountKey] { request.accountIDs.map { AccountKey(tenantID: tenantID, accountID: $0) } }
 }
 
 /// The (tenant, key) an idempotent job is claimed under.

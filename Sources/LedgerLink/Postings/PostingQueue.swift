@@ -32,16 +32,9 @@ final class PostingQueue: Sendable {
         var busyAccounts: Set<AccountKey> = []
     }
 
-    /// How many batches each path posted (and how many optimistic ones the database refused).
-    struct PathCounts: Equatable {
-        var optimistic = 0
-        var refused = 0
-        var locked = 0
-    }
-
     private let state = Mutex(State())
-    private let counts = Mutex(PathCounts())
-    private let cache = AccountCache()
+    private let counts = Mutex<[PostingPath: Int]>([:])
+    private let cache = AccountCache(capacity: 200_000)
     private let clock = PostingClock()
     private let client: PostgresClient
     private let logger: Logger
@@ -101,9 +94,7 @@ final class PostingQueue: Sendable {
     private func nextBatch(after finished: Set<AccountKey>) -> (jobs: [PostingJob], accounts: Set<AccountKey>)? {
         state.withLock { state in
             state.busyAccounts.subtract(finished)
-            let selection = BatchSelection(from: state.waiting, busy: state.busyAccounts, limit: Self.maximumBatch) { job in
-                job.request.accountIDs.map { AccountKey(tenantID: job.tenantID, accountID: $0) }
-            }
+            let selection = BatchSelection(from: state.waiting, busy: state.busyAccounts, limit: Self.maximumBatch, accounts: \.accounts)
             guard !selection.taken.isEmpty else {
                 state.runners -= 1
                 return nil
@@ -116,7 +107,7 @@ final class PostingQueue: Sendable {
 
     private func post(_ batch: [PostingJob], accounts: Set<AccountKey>) async {
         let poster = BatchPoster(logger: logger)
-        if let cached = cache.states(of: accounts) {
+        if let cached = cache.lookUp(all: accounts) {
             do {
                 let posted = try await client.withConnection { connection in
                     try await poster.postOptimistically(batch, cached: cached, createdAt: clock.next(), on: connection)
@@ -156,22 +147,16 @@ final class PostingQueue: Sendable {
             }
             logger.warning("posting batch failed; posting its requests one by one", metadata: ["error": "\(String(reflecting: error))"])
             for job in batch {
-                await post([job], accounts: Set(job.request.accountIDs.map { AccountKey(tenantID: job.tenantID, accountID: $0) }))
+                await post([job], accounts: Set(job.accounts))
             }
         }
     }
 
-    /// How many batches each path has posted so far.
-    var pathCounts: PathCounts { counts.withLock { $0 } }
+    /// How many batches each path has posted so far (a path never taken is missing).
+    var pathCounts: [PostingPath: Int] { counts.withLock { $0 } }
 
     private func count(_ path: PostingPath) {
-        counts.withLock { counts in
-            switch path {
-            case .optimistic: counts.optimistic += 1
-            case .refused: counts.refused += 1
-            case .locked: counts.locked += 1
-            }
-        }
+        counts.withLock { $0[path, default: 0] += 1 }
         observer?(path)
     }
 
